@@ -1,0 +1,52 @@
+using CrmTenancy.Application.Common.Paging;
+using CrmTenancy.Application.Common.Specifications;
+
+namespace CrmTenancy.Application.Abstractions;
+
+/// <summary>
+/// Reads through specifications only. For a tenant-owned <typeparamref name="T"/> the implementation refuses a
+/// specification that is not tenant-scoped for the current tenant.
+/// </summary>
+public interface IReadRepository<T> where T : class
+{
+    Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken);
+
+    Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken);
+
+    Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken);
+
+    /// <summary>Counts what the specification matches, ignoring its ordering and paging.</summary>
+    Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);
+
+    /// <summary>Projects to a DTO in SQL (no-tracking); the aggregate is never materialised.</summary>
+    Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken);
+
+    Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken);
+}
+
+/// <summary>Writes are staged on the unit of work; the transaction behaviour saves once per command.</summary>
+public interface IRepository<T> : IReadRepository<T> where T : class
+{
+    void Add(T entity);
+
+    void Remove(T entity);
+
+    /// <summary>
+    /// Honours an If-Match precondition: fails at once if <paramref name="entity"/> is not at
+    /// <paramref name="expectedVersion"/>, and makes the save fail if the row changed in between.
+    /// </summary>
+    void ExpectVersion(T entity, uint? expectedVersion);
+}
+
+public static class ReadRepositoryExtensions
+{
+    /// <summary>A page of DTOs and the total count of matches, in two queries.</summary>
+    public static async Task<PagedResult<TDto>> ProjectPageAsync<T, TDto>(
+        this IReadRepository<T> repository, ISpecification<T> specification, CancellationToken cancellationToken)
+        where T : class
+    {
+        var items = await repository.ProjectListAsync<TDto>(specification, cancellationToken);
+        var total = await repository.CountAsync(specification, cancellationToken);
+        return PagedResult<TDto>.From(items, specification, total);
+    }
+}

@@ -1,0 +1,23 @@
+namespace CrmTenancy.Application.Common.Errors;
+
+/// <summary>
+/// The resource does not exist for this caller. A foreign tenant's id raises exactly the same exception as a
+/// missing one, so the response cannot reveal that the other tenant's row exists.
+/// </summary>
+public sealed class NotFoundException(string resource, Guid id) : Exception($"{resource} {id} was not found.")
+{
+    public string Resource { get; } = resource;
+}
+
+/// <summary>The request conflicts with current state (a duplicate business key, a refused transition).</summary>
+public sealed class ConflictException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>An If-Match precondition did not hold: the resource changed since the caller read it.</summary>
+public sealed class PreconditionFailedException(string resource)
+    : Exception($"The {resource} was changed by someone else; fetch it again and retry with its current ETag.");
+
+/// <summary>A tenant-scoped request arrived without a resolved tenant.</summary>
+public sealed class TenantRequiredException() : Exception("This operation requires a tenant, and the caller has none.");

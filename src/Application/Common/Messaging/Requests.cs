@@ -1,0 +1,24 @@
+using MediatR;
+
+namespace CrmTenancy.Application.Common.Messaging;
+
+/// <summary>A change: runs inside the transaction behaviour, which saves the unit of work once.</summary>
+public interface ICommand<out TResponse> : IRequest<TResponse>;
+
+/// <summary>A read: projects to DTOs without tracking; never saves.</summary>
+public interface IQuery<out TResponse> : IRequest<TResponse>;
+
+/// <summary>
+/// Marks a request that may run without a tenant (sign-up, platform operations). Everything else is
+/// tenant-scoped by default and fails in the tenant guard when no tenant is resolved.
+/// </summary>
+public interface IAllowWithoutTenant;
+
+/// <summary>A command that honours an If-Match precondition on the aggregate it changes.</summary>
+public interface IConditionalCommand
+{
+    uint? ExpectedVersion { get; }
+}
+
+/// <summary>Wraps a domain event for in-process handlers (MediatR notifications), inside the command's transaction.</summary>
+public sealed record DomainEventNotification<TEvent>(TEvent DomainEvent) : INotification;

@@ -1,0 +1,22 @@
+using CrmTenancy.Application.Common.Specifications;
+
+namespace CrmTenancy.Application.Common.Paging;
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
+{
+    public int TotalPages => PageSize == 0 ? 0 : (int)Math.Ceiling(TotalCount / (double)PageSize);
+
+    public static PagedResult<T> From<TSource>(IReadOnlyList<T> items, ISpecification<TSource> specification, int totalCount)
+    {
+        var pageSize = specification.Take ?? totalCount;
+        var page = pageSize == 0 ? 1 : (specification.Skip ?? 0) / pageSize + 1;
+        return new PagedResult<T>(items, page, pageSize, totalCount);
+    }
+}
+
+/// <summary>Paging input shared by list queries: 1-based page, bounded page size.</summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+}

@@ -1,0 +1,62 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common;
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Customers;
+using FluentValidation;
+
+namespace CrmTenancy.Application.Contacts;
+
+/// <summary>The input shape of a contact, shared by create and update.</summary>
+public interface IContactInput
+{
+    string FirstName { get; }
+    string LastName { get; }
+    string? Email { get; }
+    string? Phone { get; }
+    string? Title { get; }
+    string? Company { get; }
+    ContactType Type { get; }
+    Guid? CustomerId { get; }
+}
+
+internal static class ContactRules
+{
+    public static void ApplyContactInputRules<T>(this AbstractValidator<T> validator) where T : IContactInput
+    {
+        validator.RuleFor(x => x.FirstName).NotEmpty().MaximumLength(Contact.NameMaxLength);
+        validator.RuleFor(x => x.LastName).NotEmpty().MaximumLength(Contact.NameMaxLength);
+        validator.RuleFor(x => x.Email).MaximumLength(FieldLengths.Email).EmailAddress().When(x => !string.IsNullOrEmpty(x.Email));
+        validator.RuleFor(x => x.Phone).MaximumLength(FieldLengths.Phone);
+        validator.RuleFor(x => x.Title).MaximumLength(Contact.TitleMaxLength);
+        validator.RuleFor(x => x.Company).MaximumLength(Contact.CompanyMaxLength);
+        validator.RuleFor(x => x.Type).IsInEnum();
+        validator.RuleFor(x => x.CustomerId).NotEqual(Guid.Empty);
+    }
+
+    public static ContactDetails ToDetails(this IContactInput input) =>
+        new(input.FirstName, input.LastName, input.Email, input.Phone, input.Title, input.Company, input.Type);
+
+    /// <summary>Refuses an email another contact of the tenant already has (the unique index backs this up).</summary>
+    public static async Task EnsureEmailFreeAsync(
+        this IReadRepository<Contact> contacts, ITenantContext tenant, string? email, Guid? exceptContactId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+            return;
+        if (await contacts.AnyAsync(new ContactEmailTakenSpecification(tenant, email, exceptContactId), cancellationToken))
+            throw new ConflictException("contact-email-taken", "Another contact of this tenant already has this email.");
+    }
+
+    /// <summary>Links the contact to the requested customer of the same tenant, or unlinks it; a foreign id is not found.</summary>
+    public static async Task LinkAsync(
+        this Contact contact, Guid? customerId, IRepository<Customer> customers, ITenantContext tenant, CancellationToken cancellationToken)
+    {
+        if (customerId is not { } id)
+        {
+            contact.Unlink();
+            return;
+        }
+        contact.LinkTo(await customers.LoadForChangeAsync(tenant, id, expectedVersion: null, cancellationToken));
+    }
+}

@@ -1,0 +1,37 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Messaging;
+using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Customers;
+using FluentValidation;
+using MediatR;
+
+namespace CrmTenancy.Application.Contacts.CreateContact;
+
+public sealed record CreateContact(
+    string FirstName,
+    string LastName,
+    string? Email = null,
+    string? Phone = null,
+    string? Title = null,
+    string? Company = null,
+    ContactType Type = ContactType.Prospect,
+    Guid? CustomerId = null) : ICommand<Guid>, IContactInput;
+
+public sealed class CreateContactValidator : AbstractValidator<CreateContact>
+{
+    public CreateContactValidator() => this.ApplyContactInputRules();
+}
+
+public sealed class CreateContactHandler(
+    IRepository<Contact> contacts, IRepository<Customer> customers, ITenantContext tenant, ICurrentUser user)
+    : IRequestHandler<CreateContact, Guid>
+{
+    public async Task<Guid> Handle(CreateContact request, CancellationToken cancellationToken)
+    {
+        await contacts.EnsureEmailFreeAsync(tenant, request.Email, exceptContactId: null, cancellationToken);
+        var contact = Contact.Create(tenant.TenantId, request.ToDetails(), user.UserId);
+        await contact.LinkAsync(request.CustomerId, customers, tenant, cancellationToken);
+        contacts.Add(contact);
+        return contact.Id;
+    }
+}

@@ -1,0 +1,49 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Customers;
+using FluentValidation;
+
+namespace CrmTenancy.Application.Customers;
+
+/// <summary>The input shape of a customer's descriptive fields, shared by create and update.</summary>
+public interface ICustomerInput
+{
+    string Name { get; }
+    string? Email { get; }
+    string? Phone { get; }
+    string? CompanyName { get; }
+    string? Industry { get; }
+    CompanySize? CompanySize { get; }
+    string? Website { get; }
+    string? Notes { get; }
+    CustomerSource Source { get; }
+}
+
+internal static class CustomerRules
+{
+    public static void ApplyCustomerInputRules<T>(this AbstractValidator<T> validator) where T : ICustomerInput
+    {
+        validator.RuleFor(x => x.Name).NotEmpty().MaximumLength(Customer.NameMaxLength);
+        validator.RuleFor(x => x.Email).MaximumLength(FieldLengths.Email).EmailAddress().When(x => !string.IsNullOrEmpty(x.Email));
+        validator.RuleFor(x => x.Phone).MaximumLength(FieldLengths.Phone);
+        validator.RuleFor(x => x.CompanyName).MaximumLength(Customer.CompanyNameMaxLength);
+        validator.RuleFor(x => x.Industry).MaximumLength(Customer.IndustryMaxLength);
+        validator.RuleFor(x => x.CompanySize).IsInEnum();
+        validator.RuleFor(x => x.Website).MaximumLength(FieldLengths.Url).Must(BeHttpUrl)
+            .When(x => !string.IsNullOrEmpty(x.Website)).WithMessage("'Website' must be an absolute http or https URL.");
+        validator.RuleFor(x => x.Notes).MaximumLength(FieldLengths.Notes);
+        validator.RuleFor(x => x.Source).IsInEnum();
+    }
+
+    public static CustomerDetails ToDetails(this ICustomerInput input) =>
+        new(input.Name, input.Email, input.Phone, input.CompanyName, input.Industry, input.CompanySize, input.Website, input.Notes);
+
+    private static bool BeHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+internal static class TagRules
+{
+    public static IRuleBuilderOptions<T, string> ValidTag<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().MaximumLength(CustomerTags.MaxLength).Must(tag => tag.Any(char.IsLetterOrDigit))
+            .WithMessage("A tag must contain at least one letter or digit.");
+}

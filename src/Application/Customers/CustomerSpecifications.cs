@@ -1,0 +1,77 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Domain.Customers;
+
+namespace CrmTenancy.Application.Customers;
+
+public enum CustomerSort
+{
+    Name,
+    Created,
+    Updated,
+}
+
+public enum SortDirection
+{
+    Asc,
+    Desc,
+}
+
+/// <summary>The options of the customer list; every one is optional.</summary>
+public sealed record CustomerFilter(
+    CustomerStatus? Status = null,
+    CustomerSource? Source = null,
+    string? Tag = null,
+    Guid? AssigneeId = null,
+    string? Search = null,
+    CustomerSort Sort = CustomerSort.Name,
+    SortDirection Direction = SortDirection.Asc);
+
+/// <summary>
+/// The customer list: filters, a text search over the customer's name, email and company and over its contacts'
+/// names and emails, a stable order (ties broken by id) and a page. "Updated, descending" is the recent view.
+/// </summary>
+public sealed class CustomerListSpecification : TenantSpecification<Customer>
+{
+    public CustomerListSpecification(ITenantContext tenant, CustomerFilter filter, int page, int pageSize) : base(tenant)
+    {
+        if (filter.Status is { } status)
+            Where(c => c.Status == status);
+        if (filter.Source is { } source)
+            Where(c => c.Source == source);
+        if (filter.AssigneeId is { } assignee)
+            Where(c => c.AssigneeId == assignee);
+        if (!string.IsNullOrWhiteSpace(filter.Tag))
+        {
+            var tag = CustomerTags.Normalise(filter.Tag);
+            Where(c => c.Tags.Contains(tag));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var pattern = TextSearch.Pattern(filter.Search);
+            Where(c => TextSearch.Matches(c.Name, pattern)
+                       || TextSearch.Matches(c.Email, pattern)
+                       || TextSearch.Matches(c.CompanyName, pattern)
+                       || c.Contacts.Any(k => TextSearch.Matches(k.FirstName, pattern)
+                                              || TextSearch.Matches(k.LastName, pattern)
+                                              || TextSearch.Matches(k.Email, pattern)));
+        }
+
+        var descending = filter.Direction == SortDirection.Desc;
+        switch (filter.Sort)
+        {
+            case CustomerSort.Created:
+                Order(c => c.CreatedAt, descending);
+                break;
+            case CustomerSort.Updated:
+                Order(c => c.UpdatedAt ?? c.CreatedAt, descending);
+                break;
+            default:
+                Order(c => c.Name, descending);
+                break;
+        }
+        Order(c => c.Id, descending);
+        Page(page, pageSize);
+        NoTracking();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Reflection;
+using AutoMapper;
+using CrmTenancy.Application.Common.Behaviours;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrmTenancy.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers MediatR 5 by scanning (its DI package is not available here), the pipeline in order
+    /// (first registered is outermost), the validators and the AutoMapper profiles of this assembly.
+    /// </summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        var assembly = typeof(DependencyInjection).Assembly;
+
+        services.AddScoped<ServiceFactory>(sp => sp.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+        foreach (var (service, implementation) in ClosedImplementations(assembly, typeof(IRequestHandler<,>), typeof(INotificationHandler<>)))
+            services.AddTransient(service, implementation);
+
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TenantGuardBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
+
+        foreach (var result in AssemblyScanner.FindValidatorsInAssembly(assembly))
+            services.AddTransient(result.InterfaceType, result.ValidatorType);
+
+        services.AddSingleton<IConfigurationProvider>(_ => CreateMapperConfiguration());
+        services.AddSingleton<IMapper>(sp => new Mapper(sp.GetRequiredService<IConfigurationProvider>()));
+        return services;
+    }
+
+    public static MapperConfiguration CreateMapperConfiguration() =>
+        new(config => config.AddProfiles(typeof(DependencyInjection).Assembly));
+
+    private static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly assembly, params Type[] openInterfaces) =>
+        from type in assembly.GetTypes()
+        where type is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+        from service in type.GetInterfaces()
+        where service.IsGenericType && openInterfaces.Contains(service.GetGenericTypeDefinition())
+        select (service, type);
+}

@@ -1,0 +1,36 @@
+namespace CrmTenancy.Domain.Common;
+
+/// <summary>
+/// The consistency boundary: changes go through its methods, which refuse illegal states and
+/// record domain events that the unit of work publishes inside the same transaction.
+/// </summary>
+public abstract class AggregateRoot : Entity, IAuditable
+{
+    private readonly List<IDomainEvent> _domainEvents = [];
+
+    public IReadOnlyCollection<IDomainEvent> DomainEvents => _domainEvents.AsReadOnly();
+
+    /// <summary>Concurrency token maintained by the database (PostgreSQL xmin); surfaced as the ETag.</summary>
+    public uint Version { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+    public string? CreatedBy { get; private set; }
+    public DateTimeOffset? UpdatedAt { get; private set; }
+    public string? UpdatedBy { get; private set; }
+
+    protected void Raise(IDomainEvent domainEvent) => _domainEvents.Add(domainEvent);
+
+    public void ClearDomainEvents() => _domainEvents.Clear();
+
+    void IAuditable.StampCreated(DateTimeOffset at, string? by)
+    {
+        CreatedAt = at;
+        CreatedBy = by;
+    }
+
+    void IAuditable.StampUpdated(DateTimeOffset at, string? by)
+    {
+        UpdatedAt = at;
+        UpdatedBy = by;
+    }
+}

@@ -1,0 +1,26 @@
+namespace CrmTenancy.Domain.Common;
+
+internal static class Guard
+{
+    public static string Required(string? value, int maxLength, string field)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+            throw new DomainRuleException($"{field}-required", $"{field} is required.");
+        return MaxLength(trimmed, maxLength, field)!;
+    }
+
+    public static string? Optional(string? value, int maxLength, string field)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : MaxLength(trimmed, maxLength, field);
+    }
+
+    public static Guid Tenant(Guid tenantId) =>
+        tenantId == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant is required.") : tenantId;
+
+    private static string? MaxLength(string value, int maxLength, string field) =>
+        value.Length > maxLength
+            ? throw new DomainRuleException($"{field}-too-long", $"{field} must be at most {maxLength} characters.")
+            : value;
+}

@@ -1,0 +1,105 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Customers;
+
+namespace CrmTenancy.Domain.Contacts;
+
+public enum ContactType
+{
+    Client,
+    Prospect,
+    Partner,
+    Other,
+}
+
+public sealed record ContactCreated(Guid TenantId, Guid ContactId) : IDomainEvent;
+
+public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IDomainEvent;
+
+/// <summary>
+/// A person at (or around) a customer. The email is unique per tenant, compared case-insensitively
+/// through <see cref="NormalizedEmail"/>; a contact links at most to one customer of its own tenant,
+/// and is the primary contact of that customer at most once per customer (the handler clears the others).
+/// </summary>
+public sealed class Contact : AggregateRoot, ITenantOwned
+{
+    public const int NameMaxLength = 100;
+    public const int TitleMaxLength = 100;
+    public const int CompanyMaxLength = FieldLengths.Name;
+
+    private Contact() { FirstName = null!; LastName = null!; }
+
+    public Guid TenantId { get; private set; }
+    public string FirstName { get; private set; }
+    public string LastName { get; private set; }
+    public string? Email { get; private set; }
+    public string? NormalizedEmail { get; private set; }
+    public string? Phone { get; private set; }
+    public string? Title { get; private set; }
+    public string? Company { get; private set; }
+    public ContactType Type { get; private set; }
+    public Guid? CustomerId { get; private set; }
+    public bool IsPrimary { get; private set; }
+    public Guid? OwnerId { get; private set; }
+    public Guid? AssigneeId { get; private set; }
+
+    public static Contact Create(Guid tenantId, ContactDetails details, Guid? ownerId)
+    {
+        var contact = new Contact { TenantId = Guard.Tenant(tenantId), OwnerId = ownerId, AssigneeId = ownerId };
+        contact.Apply(details);
+        contact.Raise(new ContactCreated(contact.TenantId, contact.Id));
+        return contact;
+    }
+
+    public static string? NormaliseEmail(string? email) =>
+        string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToUpperInvariant();
+
+    public void Update(ContactDetails details) => Apply(details);
+
+    public void LinkTo(Customer customer)
+    {
+        if (customer.TenantId != TenantId)
+            throw new DomainRuleException("contact-customer-tenant", "A contact can only be linked to a customer of its own tenant.");
+        if (CustomerId == customer.Id)
+            return;
+        CustomerId = customer.Id;
+        IsPrimary = false;
+    }
+
+    public void Unlink()
+    {
+        CustomerId = null;
+        IsPrimary = false;
+    }
+
+    public void MakePrimary()
+    {
+        if (CustomerId is null)
+            throw new DomainRuleException("primary-contact-needs-customer", "Only a contact linked to a customer can be its primary contact.");
+        IsPrimary = true;
+    }
+
+    public void ClearPrimary() => IsPrimary = false;
+
+    public void MarkDeleted() => Raise(new ContactDeleted(TenantId, Id));
+
+    private void Apply(ContactDetails details)
+    {
+        FirstName = Guard.Required(details.FirstName, NameMaxLength, "firstName");
+        LastName = Guard.Required(details.LastName, NameMaxLength, "lastName");
+        Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
+        NormalizedEmail = NormaliseEmail(Email);
+        Phone = Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
+        Title = Guard.Optional(details.Title, TitleMaxLength, "title");
+        Company = Guard.Optional(details.Company, CompanyMaxLength, "company");
+        Type = details.Type;
+    }
+}
+
+public sealed record ContactDetails(
+    string FirstName,
+    string LastName,
+    string? Email = null,
+    string? Phone = null,
+    string? Title = null,
+    string? Company = null,
+    ContactType Type = ContactType.Prospect);

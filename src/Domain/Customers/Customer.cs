@@ -1,0 +1,149 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Contacts;
+
+namespace CrmTenancy.Domain.Customers;
+
+/// <summary>An organisation or person a tenant sells to.</summary>
+public sealed class Customer : AggregateRoot, ITenantOwned
+{
+    public const int NameMaxLength = FieldLengths.Name;
+    public const int CompanyNameMaxLength = FieldLengths.Name;
+    public const int IndustryMaxLength = 100;
+
+    private static readonly Dictionary<CustomerStatus, CustomerStatus[]> AllowedTransitions = new()
+    {
+        [CustomerStatus.Active] = [CustomerStatus.Inactive, CustomerStatus.Churned],
+        [CustomerStatus.Inactive] = [CustomerStatus.Active, CustomerStatus.Churned],
+        [CustomerStatus.Churned] = [CustomerStatus.Active],
+    };
+
+    private readonly List<Contact> _contacts = [];
+
+    private Customer() { Name = null!; }
+
+    public Guid TenantId { get; private set; }
+    public string Name { get; private set; }
+    public string? Email { get; private set; }
+    public string? Phone { get; private set; }
+    public string? CompanyName { get; private set; }
+    public string? Industry { get; private set; }
+    public CompanySize? CompanySize { get; private set; }
+    public string? Website { get; private set; }
+    public CustomerStatus Status { get; private set; }
+    public CustomerSource Source { get; private set; }
+    public string[] Tags { get; private set; } = [];
+    public decimal TotalRevenue { get; private set; }
+    public DateOnly? LastPurchaseDate { get; private set; }
+    /// <summary>The user who created the record; none when an integration created it.</summary>
+    public Guid? OwnerId { get; private set; }
+    public Guid? AssigneeId { get; private set; }
+    public string? Notes { get; private set; }
+
+    /// <summary>
+    /// The contacts linked to this customer, for queries only (search over contact names, counts). Contacts
+    /// are their own aggregate: commands change them through <see cref="Contact"/>, never through this list,
+    /// and never load it.
+    /// </summary>
+    public IReadOnlyCollection<Contact> Contacts => _contacts;
+
+    public static Customer Create(Guid tenantId, CustomerDetails details, CustomerSource source, Guid? ownerId)
+    {
+        var customer = new Customer
+        {
+            TenantId = Guard.Tenant(tenantId),
+            Status = CustomerStatus.Active,
+            Source = source,
+            OwnerId = ownerId,
+            AssigneeId = ownerId,
+        };
+        customer.Apply(details);
+        customer.Raise(new CustomerCreated(customer.TenantId, customer.Id));
+        return customer;
+    }
+
+    public void Update(CustomerDetails details, CustomerSource source)
+    {
+        Apply(details);
+        Source = source;
+    }
+
+    public void ChangeStatus(CustomerStatus to)
+    {
+        if (to == Status)
+            throw new DomainRuleException("customer-status-unchanged", $"The customer is already {Status}.");
+        if (!AllowedTransitions[Status].Contains(to))
+            throw new DomainRuleException("customer-status-transition", $"A customer cannot move from {Status} to {to}.");
+        var from = Status;
+        Status = to;
+        Raise(new CustomerStatusChanged(TenantId, Id, from, to));
+    }
+
+    public void AssignTo(Guid? assigneeId)
+    {
+        if (assigneeId == Guid.Empty)
+            throw new DomainRuleException("assignee-invalid", "An assignee must be a user id or none.");
+        if (assigneeId == AssigneeId)
+            return;
+        AssigneeId = assigneeId;
+        Raise(new CustomerAssigned(TenantId, Id, assigneeId));
+    }
+
+    /// <summary>Adds tags, normalised; tags the customer already has are ignored.</summary>
+    public void AddTags(IEnumerable<string> tags)
+    {
+        var merged = Tags.ToList();
+        foreach (var tag in tags.Select(CustomerTags.Normalise))
+        {
+            if (!merged.Contains(tag))
+                merged.Add(tag);
+        }
+        if (merged.Count > CustomerTags.MaxPerCustomer)
+            throw new DomainRuleException("too-many-tags", $"A customer can have at most {CustomerTags.MaxPerCustomer} tags.");
+        Tags = [.. merged];
+    }
+
+    /// <summary>Removes a tag; removing a tag the customer does not have changes nothing.</summary>
+    public void RemoveTag(string tag)
+    {
+        var normalised = CustomerTags.Normalise(tag);
+        if (Tags.Contains(normalised))
+            Tags = Tags.Where(t => t != normalised).ToArray();
+    }
+
+    public void RecordPurchase(decimal amount, DateOnly on)
+    {
+        if (amount <= 0)
+            throw new DomainRuleException("purchase-amount-positive", "A purchase amount must be greater than zero.");
+        if (Status == CustomerStatus.Churned)
+            throw new DomainRuleException("purchase-churned-customer", "A churned customer must be reactivated before recording a purchase.");
+        TotalRevenue += amount;
+        if (LastPurchaseDate is null || on > LastPurchaseDate)
+            LastPurchaseDate = on;
+        Raise(new CustomerPurchaseRecorded(TenantId, Id, amount, on));
+    }
+
+    public void MarkDeleted() => Raise(new CustomerDeleted(TenantId, Id));
+
+    private void Apply(CustomerDetails details)
+    {
+        Name = Guard.Required(details.Name, NameMaxLength, "name");
+        Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
+        Phone = Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
+        CompanyName = Guard.Optional(details.CompanyName, CompanyNameMaxLength, "companyName");
+        Industry = Guard.Optional(details.Industry, IndustryMaxLength, "industry");
+        CompanySize = details.CompanySize;
+        Website = Guard.Optional(details.Website, FieldLengths.Url, "website");
+        Notes = Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
+    }
+}
+
+/// <summary>The editable descriptive fields of a customer, set together on create and update.</summary>
+public sealed record CustomerDetails(
+    string Name,
+    string? Email = null,
+    string? Phone = null,
+    string? CompanyName = null,
+    string? Industry = null,
+    CompanySize? CompanySize = null,
+    string? Website = null,
+    string? Notes = null);

@@ -1,0 +1,21 @@
+namespace CrmTenancy.Infrastructure.Identity;
+
+/// <summary>
+/// An asymmetric key that signs access tokens. Generated once and kept in the database (never in the
+/// repository), so every API node signs and validates with the same keys; published at the JWKS endpoint.
+/// </summary>
+public sealed class SigningKey
+{
+    private SigningKey() { KeyId = null!; Algorithm = null!; PrivateKey = null!; }
+
+    public string KeyId { get; private set; }
+    public string Algorithm { get; private set; }
+    /// <summary>PKCS#8 DER of the private key.</summary>
+    public byte[] PrivateKey { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>When it stopped signing; it stays published until the tokens it signed have expired.</summary>
+    public DateTimeOffset? RetiredAt { get; private set; }
+
+    public static SigningKey Create(string keyId, string algorithm, byte[] pkcs8, DateTimeOffset now) =>
+        new() { KeyId = keyId, Algorithm = algorithm, PrivateKey = pkcs8, CreatedAt = now };
+}

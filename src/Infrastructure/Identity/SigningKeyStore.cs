@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using CrmTenancy.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrmTenancy.Infrastructure.Identity;
+
+/// <summary>A key ready to sign or verify: its id and the ECDsa P-256 key.</summary>
+public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, bool Retired);
+
+/// <summary>
+/// Holds the signing keys in memory (singleton). On first use it loads them from the database and, when none
+/// is active, generates an ES256 key and stores it, so a key is created once and survives restarts.
+/// </summary>
+public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public const string Algorithm = "ES256";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile IReadOnlyList<LoadedSigningKey>? _keys;
+
+    /// <summary>The key that signs new tokens: the newest that is not retired.</summary>
+    public async Task<LoadedSigningKey> CurrentAsync(CancellationToken cancellationToken) =>
+        (await KeysAsync(cancellationToken)).First(k => !k.Retired);
+
+    /// <summary>Every key whose tokens may still be valid, newest first (published in the JWKS).</summary>
+    public async Task<IReadOnlyList<LoadedSigningKey>> KeysAsync(CancellationToken cancellationToken)
+    {
+        if (_keys is { } keys)
+            return keys;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return _keys ??= await LoadOrCreateAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Looks a key up by kid without touching the database once loaded (the validation hot path).</summary>
+    public LoadedSigningKey? Find(string keyId) => _keys?.FirstOrDefault(k => k.KeyId == keyId);
+
+    private async Task<IReadOnlyList<LoadedSigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var stored = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+        if (!stored.Any(k => k.RetiredAt is null))
+        {
+            using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var key = SigningKey.Create(
+                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Algorithm, generated.ExportPkcs8PrivateKey(), clock.GetUtcNow());
+            db.SigningKeys.Add(key);
+            await db.SaveChangesAsync(cancellationToken);
+            stored.Insert(0, key);
+        }
+        return stored.Select(Load).ToList();
+    }
+
+    private static LoadedSigningKey Load(SigningKey key)
+    {
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
+        return new LoadedSigningKey(key.KeyId, ecdsa, key.CreatedAt, key.RetiredAt is not null);
+    }
+}

@@ -1,0 +1,40 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Customers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> builder)
+    {
+        builder.ConfigureAggregate();
+        builder.ConfigureTenantOwned();
+
+        builder.Property(c => c.FirstName).HasMaxLength(Contact.NameMaxLength).IsRequired();
+        builder.Property(c => c.LastName).HasMaxLength(Contact.NameMaxLength).IsRequired();
+        builder.Property(c => c.Email).HasMaxLength(FieldLengths.Email);
+        builder.Property(c => c.NormalizedEmail).HasMaxLength(FieldLengths.Email);
+        builder.Property(c => c.Phone).HasMaxLength(FieldLengths.Phone);
+        builder.Property(c => c.Title).HasMaxLength(Contact.TitleMaxLength);
+        builder.Property(c => c.Company).HasMaxLength(Contact.CompanyMaxLength);
+        builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
+
+        // The link to a customer is a composite reference (tenant_id, customer_id) -> customers (tenant_id, id):
+        // a contact can never point into another tenant. Deleting a customer unlinks its contacts in the
+        // handler first (SET NULL would also null tenant_id), so the database only restricts.
+        builder.HasOne<Customer>()
+            .WithMany(c => c.Contacts)
+            .HasForeignKey(c => new { c.TenantId, c.CustomerId })
+            .HasPrincipalKey(c => new { c.TenantId, c.Id })
+            .OnDelete(DeleteBehavior.Restrict);
+
+        // Email is unique per tenant, case-insensitively (the same email may exist in another tenant).
+        builder.HasIndex(c => new { c.TenantId, c.NormalizedEmail }).IsUnique().HasFilter("normalized_email IS NOT NULL");
+        builder.HasIndex(c => new { c.TenantId, c.LastName, c.FirstName });
+        // "At most one primary contact per customer" is a deferred exclusion constraint in the migration, so
+        // moving the flag from one contact to another within one save never trips it.
+    }
+}

@@ -1,0 +1,39 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Customers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> builder)
+    {
+        builder.ConfigureAggregate();
+        builder.ConfigureTenantOwned();
+
+        builder.Property(c => c.Name).HasMaxLength(Customer.NameMaxLength).IsRequired();
+        builder.Property(c => c.Email).HasMaxLength(FieldLengths.Email);
+        builder.Property(c => c.Phone).HasMaxLength(FieldLengths.Phone);
+        builder.Property(c => c.CompanyName).HasMaxLength(Customer.CompanyNameMaxLength);
+        builder.Property(c => c.Industry).HasMaxLength(Customer.IndustryMaxLength);
+        builder.Property(c => c.CompanySize).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Website).HasMaxLength(FieldLengths.Url);
+        builder.Property(c => c.Notes).HasMaxLength(FieldLengths.Notes);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Source).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Tags).IsRequired();
+        builder.Property(c => c.TotalRevenue).HasPrecision(18, 2);
+
+        builder.Navigation(c => c.Contacts).HasField("_contacts").UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // Every index leads with tenant_id. The trigram indexes for search (tenant_id, lower(column)) are
+        // created in the migration: EF cannot express expression indexes (docs/decisions/0009).
+        builder.HasIndex(c => new { c.TenantId, c.Name });
+        builder.HasIndex(c => new { c.TenantId, c.CreatedAt });
+        builder.HasIndex(c => new { c.TenantId, c.UpdatedAt });
+        builder.HasIndex(c => new { c.TenantId, c.Status });
+        builder.HasIndex(c => new { c.TenantId, c.AssigneeId });
+        builder.HasIndex(c => new { c.TenantId, c.Tags }).HasMethod("gin");
+    }
+}

@@ -1,0 +1,17 @@
+using CrmTenancy.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> builder)
+    {
+        builder.ConfigureAggregate();
+        builder.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength).IsRequired();
+        builder.Property(t => t.Slug).HasMaxLength(Tenant.SlugMaxLength).IsRequired();
+        builder.HasIndex(t => t.Slug).IsUnique();
+        builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+    }
+}

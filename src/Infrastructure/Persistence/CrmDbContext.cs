@@ -1,0 +1,61 @@
+using System.Linq.Expressions;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.Tenants;
+using CrmTenancy.Infrastructure.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenantContext tenant) : DbContext(options)
+{
+    /// <summary>The name of the tenant query filter; other filters get their own names so ignoring them never ignores this one.</summary>
+    public const string TenantFilter = "Tenant";
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    /// <summary>
+    /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the
+    /// cached model and plans are shared by all tenants and none is baked in. No tenant matches nothing.
+    /// </summary>
+    internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
+
+    internal ITenantContext Tenant => tenant;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.HasPostgresExtension("btree_gin");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes()
+                     .Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
+        {
+            modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter, TenantFilterFor(entityType.ClrType));
+        }
+
+        modelBuilder.HasDbFunction(typeof(TextSearch).GetMethod(nameof(TextSearch.Matches))!)
+            .HasTranslation(args => new LikeExpression(
+                new SqlFunctionExpression("lower", [args[0]], nullable: true, argumentsPropagateNullability: [true], typeof(string), args[0].TypeMapping),
+                args[1],
+                new SqlConstantExpression(TextSearch.EscapeCharacter.ToString(), args[1].TypeMapping),
+                typeMapping: null));
+
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+
+    private LambdaExpression TenantFilterFor(Type entityType)
+    {
+        var entity = Expression.Parameter(entityType, "e");
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentTenantId));
+        return Expression.Lambda(Expression.Equal(Expression.Property(entity, nameof(ITenantOwned.TenantId)), current), entity);
+    }
+}

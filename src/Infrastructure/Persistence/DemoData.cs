@@ -1,0 +1,51 @@
+using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.Tenants;
+using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+/// <summary>A demo tenant with a confidential client whose credentials the README lists (development only).</summary>
+public sealed record DemoTenant(string Slug, string Name, string ClientId, string ClientSecret);
+
+/// <summary>Seeds two demo tenants with an integration client, customers and contacts each; idempotent.</summary>
+public sealed class DemoData(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<DemoTenant> Tenants =
+    [
+        new("acme", "Acme Agency", "acme-integration", "acme-demo-secret-change-me"),
+        new("globex", "Globex Brokerage", "globex-integration", "globex-demo-secret-change-me"),
+    ];
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var demo in Tenants)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            if (await db.Tenants.AnyAsync(t => t.Slug == demo.Slug, cancellationToken))
+                continue;
+
+            var tenant = Tenant.Create(demo.Name, demo.Slug);
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.Id);
+            db.Tenants.Add(tenant);
+            db.OAuthClients.Add(OAuthClient.CreateConfidential(
+                tenant.Id, demo.ClientId, $"{demo.Name} integration", ClientSecretHasher.Hash(demo.ClientSecret), Scopes.All, clock.GetUtcNow()));
+
+            var customer = Customer.Create(tenant.Id, new CustomerDetails(
+                $"{demo.Name} first customer", $"buyer@{demo.Slug}-client.example", CompanyName: $"{demo.Name} Client Ltd",
+                Industry: "Retail", CompanySize: CompanySize.Small), CustomerSource.Referral, ownerId: null);
+            customer.AddTags(["demo", "key account"]);
+            db.Customers.Add(customer);
+
+            var contact = Contact.Create(tenant.Id, new ContactDetails("Sam", "Rivera", $"sam@{demo.Slug}-client.example", Title: "Buyer", Type: ContactType.Client), ownerId: null);
+            contact.LinkTo(customer);
+            contact.MakePrimary();
+            db.Contacts.Add(contact);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using AutoMapper;
+using AutoMapper.QueryableExtensions;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Infrastructure.Persistence.Specifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+/// <summary>
+/// Reads through specifications and stages writes on the context; it never saves (the transaction behaviour
+/// does, once per command). A tenant-owned type is read only through a specification scoped to the current tenant.
+/// </summary>
+public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, IConfigurationProvider mapping) : IRepository<T>
+    where T : class
+{
+    private static readonly bool IsTenantOwned = typeof(ITenantOwned).IsAssignableFrom(typeof(T));
+
+    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification).ToListAsync(cancellationToken);
+
+    public Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification, SpecificationEvaluator.CriteriaOnly).AnyAsync(cancellationToken);
+
+    public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification, SpecificationEvaluator.CriteriaOnly).CountAsync(cancellationToken);
+
+    public Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification).AsNoTracking().ProjectTo<TDto>(mapping).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Query(specification).AsNoTracking().ProjectTo<TDto>(mapping).ToListAsync(cancellationToken);
+
+    public void Add(T entity) => db.Set<T>().Add(entity);
+
+    public void Remove(T entity) => db.Set<T>().Remove(entity);
+
+    public void ExpectVersion(T entity, uint? expectedVersion)
+    {
+        if (expectedVersion is not { } expected || entity is not AggregateRoot aggregate)
+            return;
+        if (aggregate.Version != expected)
+            throw new PreconditionFailedException(typeof(T).Name);
+        db.Entry(entity).Property(nameof(AggregateRoot.Version)).OriginalValue = expected;
+    }
+
+    private IQueryable<T> Query(ISpecification<T> specification, SpecificationEvaluator? evaluator = null)
+    {
+        EnsureTenantScoped(specification);
+        return (evaluator ?? SpecificationEvaluator.Default).Apply(db.Set<T>().AsQueryable(), specification);
+    }
+
+    private void EnsureTenantScoped(ISpecification<T> specification)
+    {
+        if (!IsTenantOwned)
+            return;
+        if (specification is not ITenantScopedSpecification scoped)
+            throw new InvalidOperationException(
+                $"{specification.GetType().Name} reads the tenant-owned {typeof(T).Name} without a tenant scope; derive it from TenantSpecification<{typeof(T).Name}>.");
+        if (scoped.TenantId != tenant.TenantId)
+            throw new InvalidOperationException($"{specification.GetType().Name} is scoped to another tenant than the current one.");
+    }
+}

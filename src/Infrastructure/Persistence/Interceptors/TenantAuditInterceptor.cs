@@ -1,0 +1,50 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CrmTenancy.Infrastructure.Persistence.Interceptors;
+
+/// <summary>
+/// Before every save: refuses any added, modified or deleted tenant-owned entity whose tenant is not the
+/// context's (the write-side lock), and stamps the audit fields from <see cref="TimeProvider"/> and the caller.
+/// </summary>
+public sealed class TenantAuditInterceptor(ITenantContext tenant, ICurrentUser user, TimeProvider clock) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Apply(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Apply(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Apply(DbContext? context)
+    {
+        if (context is null)
+            return;
+        var now = clock.GetUtcNow();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+                continue;
+            if (entry.Entity is ITenantOwned owned && (!tenant.IsResolved || owned.TenantId != tenant.TenantId))
+                throw new CrossTenantWriteException(entry.Metadata.ClrType.Name);
+            if (entry.Entity is not IAuditable auditable)
+                continue;
+            if (entry.State == EntityState.Added)
+                auditable.StampCreated(now, user.Actor);
+            else if (entry.State == EntityState.Modified)
+                auditable.StampUpdated(now, user.Actor);
+        }
+    }
+}
+
+/// <summary>A write of a tenant-owned row that is not the current tenant's: a defect, never an expected outcome.</summary>
+public sealed class CrossTenantWriteException(string entity)
+    : InvalidOperationException($"Refused to write a {entity} of another tenant than the current one.");

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.WebApi.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CrmTenancy.WebApi.Auth;
+
+/// <summary>
+/// Bearer authentication with the product's own JWT validation (the JwtBearer package cannot be restored here).
+/// A missing token leaves the request anonymous; a present but invalid one fails, and the challenge answers
+/// 401 with a WWW-Authenticate header per RFC 6750.
+/// </summary>
+public sealed class AccessTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    private const string ErrorItem = "bearer-error";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+            return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Fail("The Authorization header is not a Bearer token.");
+
+        var (claims, error) = await validator.ValidateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (claims is null)
+            return Fail(error!);
+
+        var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimNames.Subject, claims.Subject));
+        identity.AddClaim(new Claim(ClaimNames.ClientId, claims.ClientId));
+        identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenId));
+        if (claims.TenantId is { } tenant)
+            identity.AddClaim(new Claim(ClaimNames.TenantId, tenant.ToString()));
+        foreach (var scope in claims.Scopes)
+            identity.AddClaim(new Claim(ClaimNames.Scope, scope));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var error = Context.Items[ErrorItem] as string;
+        Response.Headers.WWWAuthenticate = error is null
+            ? "Bearer"
+            : $"Bearer error=\"invalid_token\", error_description=\"{error}\"";
+        return Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            error ?? "An access token is required (Authorization: Bearer ...).");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
+        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden", "The access token lacks the scope this operation needs.");
+    }
+
+    private AuthenticateResult Fail(string error)
+    {
+        Context.Items[ErrorItem] = error;
+        return AuthenticateResult.Fail(error);
+    }
+}
+
+/// <summary>Claim names of the product's access tokens (JWT names, kept as they are).</summary>
+public static class ClaimNames
+{
+    public const string Subject = "sub";
+    public const string ClientId = "client_id";
+    public const string TenantId = "tenant_id";
+    public const string Scope = "scope";
+    public const string TokenId = "jti";
+}

@@ -1,0 +1,35 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure.Tenancy;
+
+namespace CrmTenancy.WebApi.Auth;
+
+/// <summary>The caller, read from the validated token's claims.</summary>
+public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+{
+    private System.Security.Claims.ClaimsPrincipal? Principal =>
+        accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+
+    public Guid? UserId => ClientId is { } client && Principal?.FindFirst(ClaimNames.Subject)?.Value is { } sub
+                           && sub != client && Guid.TryParse(sub, out var id) ? id : null;
+
+    public string? ClientId => Principal?.FindFirst(ClaimNames.ClientId)?.Value;
+
+    public string? Actor => UserId is { } user ? $"user:{user}" : ClientId is { } client ? $"client:{client}" : null;
+
+    public IReadOnlySet<string> Scopes =>
+        Principal?.FindAll(ClaimNames.Scope).Select(c => c.Value).ToHashSet() ?? [];
+}
+
+/// <summary>Resolves the request's tenant from the validated token's tenant_id claim, and from nothing else.</summary>
+public sealed class TenantResolutionMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context, TenantContext tenant)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && Guid.TryParse(context.User.FindFirst(ClaimNames.TenantId)?.Value, out var tenantId))
+        {
+            tenant.Resolve(tenantId);
+        }
+        return next(context);
+    }
+}

@@ -1,0 +1,91 @@
+using CrmTenancy.Application.Common.Paging;
+using CrmTenancy.Application.Customers;
+using CrmTenancy.Application.Customers.AssignCustomer;
+using CrmTenancy.Application.Customers.ChangeCustomerStatus;
+using CrmTenancy.Application.Customers.CreateCustomer;
+using CrmTenancy.Application.Customers.DeleteCustomer;
+using CrmTenancy.Application.Customers.GetCustomer;
+using CrmTenancy.Application.Customers.ListCustomers;
+using CrmTenancy.Application.Customers.RecordPurchase;
+using CrmTenancy.Application.Customers.TagCustomer;
+using CrmTenancy.Application.Customers.UpdateCustomer;
+using CrmTenancy.Domain.Customers;
+using CrmTenancy.WebApi.Auth;
+using CrmTenancy.WebApi.Http;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CrmTenancy.WebApi.Endpoints;
+
+public sealed class Customers : IEndpointGroup
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/customers").WithTags("Customers");
+        var read = group.MapGroup("").RequireAuthorization(Policies.Read);
+        var write = group.MapGroup("").RequireAuthorization(Policies.Write);
+
+        read.MapGet("", List).WithName("ListCustomers");
+        read.MapGet("{id:guid}", Get).WithName("GetCustomer");
+        write.MapPost("", Create).WithName("CreateCustomer");
+        write.MapPut("{id:guid}", Update).WithName("UpdateCustomer");
+        write.MapDelete("{id:guid}", Delete).WithName("DeleteCustomer");
+        write.MapPost("{id:guid}/status", ChangeStatus).WithName("ChangeCustomerStatus");
+        write.MapPut("{id:guid}/assignee", Assign).WithName("AssignCustomer");
+        write.MapPost("{id:guid}/tags", AddTags).WithName("AddCustomerTags");
+        write.MapDelete("{id:guid}/tags/{tag}", RemoveTag).WithName("RemoveCustomerTag");
+        write.MapPost("{id:guid}/purchases", RecordPurchase).WithName("RecordCustomerPurchase");
+    }
+
+    public static Task<PagedResult<CustomerDto>> List(
+        IMediator mediator, CancellationToken cancellationToken,
+        CustomerStatus? status = null, CustomerSource? source = null, string? tag = null, Guid? assigneeId = null,
+        string? search = null, CustomerSort sort = CustomerSort.Name, SortDirection direction = SortDirection.Asc,
+        int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(new ListCustomers(new CustomerFilter(status, source, tag, assigneeId, search, sort, direction), page, pageSize), cancellationToken);
+
+    public static async Task<IResult> Get(Guid id, IMediator mediator, HttpContext context)
+    {
+        var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
+        return Resources.Ok(context, customer, customer.Version);
+    }
+
+    public static async Task<IResult> Create(CreateCustomer command, IMediator mediator, HttpContext context)
+    {
+        var id = await mediator.Send(command, context.RequestAborted);
+        var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
+        return Resources.Created(context, $"/api/customers/{id}", customer, customer.Version);
+    }
+
+    public static Task<IResult> Update(Guid id, UpdateCustomer command, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, command with { Id = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) });
+
+    public static async Task<NoContent> Delete(Guid id, IMediator mediator, HttpContext context)
+    {
+        await mediator.Send(new DeleteCustomer(id, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    public sealed record StatusChange(CustomerStatus Status);
+
+    public static Task<IResult> ChangeStatus(Guid id, StatusChange body, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)));
+
+    public sealed record Assignment(Guid? AssigneeId);
+
+    public static Task<IResult> Assign(Guid id, Assignment body, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, new AssignCustomer(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)));
+
+    public sealed record TagList(IReadOnlyList<string> Tags);
+
+    public static Task<IResult> AddTags(Guid id, TagList body, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, new AddCustomerTags(id, body.Tags, ETags.ExpectedVersion(context.Request)));
+
+    public static Task<IResult> RemoveTag(Guid id, string tag, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, new RemoveCustomerTag(id, tag, ETags.ExpectedVersion(context.Request)));
+
+    public sealed record Purchase(decimal Amount, DateOnly? On);
+
+    public static Task<IResult> RecordPurchase(Guid id, Purchase body, IMediator mediator, HttpContext context) =>
+        Resources.AfterCustomerChange(mediator, context, id, new RecordPurchase(id, body.Amount, body.On, ETags.ExpectedVersion(context.Request)));
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using CrmTenancy.Infrastructure.Identity;
+
+namespace CrmTenancy.WebApi.Endpoints;
+
+/// <summary>The token endpoint (client_credentials, RFC 6749 section 4.4) and the JWKS that publishes the verification keys.</summary>
+public sealed class OAuth : IEndpointGroup
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connect/token", Token).WithTags("OAuth").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        app.MapGet("/.well-known/jwks.json", Jwks).WithTags("OAuth").AllowAnonymous();
+    }
+
+    public static async Task<IResult> Token(HttpContext context, ClientCredentialsGrant grant)
+    {
+        NoStore(context.Response);
+        if (!context.Request.HasFormContentType)
+            return Error("invalid_request", "The request must be application/x-www-form-urlencoded.");
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (form.Any(f => f.Value.Count > 1))
+            return Error("invalid_request", "A parameter was sent more than once.");
+
+        var (clientId, clientSecret, usedBasic, credentialsError) = ClientCredentials(context.Request, form);
+        if (credentialsError is not null)
+            return Error("invalid_request", credentialsError);
+
+        string? grantType = form["grant_type"];
+        if (string.IsNullOrEmpty(grantType))
+            return Error("invalid_request", "grant_type is required.");
+        if (grantType != "client_credentials")
+            return Error("unsupported_grant_type", "This server supports the client_credentials grant here.");
+        if (clientId is null || clientSecret is null)
+            return InvalidClient(context, usedBasic, "Client authentication is required.");
+
+        var result = await grant.GrantAsync(clientId, clientSecret, form["scope"], context.RequestAborted);
+        if (result.Error == "invalid_client")
+            return InvalidClient(context, usedBasic, result.ErrorDescription!);
+        if (result.Error is not null)
+            return Error(result.Error, result.ErrorDescription!);
+
+        var now = DateTimeOffset.UtcNow;
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["access_token"] = result.Token!.Token,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = (int)Math.Max(0, (result.Token.ExpiresAt - now).TotalSeconds),
+            ["scope"] = string.Join(' ', result.Scopes),
+        });
+    }
+
+    public static async Task<IResult> Jwks(SigningKeyStore keys, CancellationToken cancellationToken)
+    {
+        var published = await keys.KeysAsync(cancellationToken);
+        return Results.Json(new
+        {
+            keys = published.Select(k =>
+            {
+                var parameters = k.Key.ExportParameters(includePrivateParameters: false);
+                return new Dictionary<string, string>
+                {
+                    ["kty"] = "EC",
+                    ["use"] = "sig",
+                    ["alg"] = SigningKeyStore.Algorithm,
+                    ["kid"] = k.KeyId,
+                    ["crv"] = "P-256",
+                    ["x"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X),
+                    ["y"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y),
+                };
+            }),
+        });
+    }
+
+    /// <summary>client_secret_basic or client_secret_post, never both (RFC 6749 section 2.3.1).</summary>
+    private static (string? Id, string? Secret, bool UsedBasic, string? Error) ClientCredentials(HttpRequest request, IFormCollection form)
+    {
+        string? header = request.Headers.Authorization;
+        var posted = form.ContainsKey("client_id") || form.ContainsKey("client_secret");
+        if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (posted)
+                return (null, null, true, "Use one client authentication method, not both.");
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+                var separator = decoded.IndexOf(':');
+                if (separator <= 0)
+                    return (null, null, true, "The Basic credentials are malformed.");
+                return (Uri.UnescapeDataString(decoded[..separator]), Uri.UnescapeDataString(decoded[(separator + 1)..]), true, null);
+            }
+            catch (FormatException)
+            {
+                return (null, null, true, "The Basic credentials are malformed.");
+            }
+        }
+        return (form["client_id"], form["client_secret"], false, null);
+    }
+
+    private static IResult InvalidClient(HttpContext context, bool usedBasic, string description)
+    {
+        if (usedBasic)
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"crmtenancy\"";
+        return Results.Json(new { error = "invalid_client", error_description = description }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    private static IResult Error(string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static void NoStore(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrmTenancy.WebApi.Errors;
+
+/// <summary>
+/// The one place that turns outcomes into RFC 9457 problem details. A missing id and another tenant's id raise
+/// the same <see cref="NotFoundException"/> and so produce the same body.
+/// </summary>
+public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+{
+    public const string TypeBase = "https://crmtenancy.dev/problems/";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => ValidationProblem(validation),
+            BadHttpRequestException badRequest => BadRequestProblem(badRequest),
+            NotFoundException notFound => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound, Title = "Not Found", Type = TypeBase + "not-found",
+                Detail = $"The {Humanise(notFound.Resource)} was not found.",
+            },
+            ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Code, conflict.Message),
+            DomainRuleException rule => Problem(StatusCodes.Status409Conflict, "Business rule violated", rule.Rule, rule.Message),
+            PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition Failed", "stale-etag", stale.Message),
+            TenantRequiredException tenant => Problem(StatusCodes.Status403Forbidden, "Forbidden", "tenant-required", tenant.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+            problem = Problem(StatusCodes.Status500InternalServerError, "Internal Server Error", "internal", "An unexpected error occurred.");
+        }
+        await Problems.Write(context, problem);
+        return true;
+    }
+
+    private static ProblemDetails ValidationProblem(ValidationException exception)
+    {
+        var errors = exception.Errors
+            .GroupBy(e => CamelCasePath(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        return new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+            Type = TypeBase + "validation",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}")),
+        };
+    }
+
+    /// <summary>Malformed JSON, wrong types, unknown fields and unbindable parameters: 400 naming the field.</summary>
+    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", "payload-too-large", "The request body is too large.");
+        if (exception.InnerException is JsonException json)
+        {
+            var field = JsonPathToField(json.Path);
+            var message = json.Message.Split(" Path:", 2)[0];
+            var errors = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] };
+            return new HttpValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid JSON for this operation.",
+                Type = TypeBase + "malformed-body",
+                Detail = field.Length == 0 ? message : $"{field}: {message}",
+            };
+        }
+        return Problem(exception.StatusCode, "Bad Request", "bad-request", exception.Message);
+    }
+
+    private static ProblemDetails Problem(int status, string title, string code, string detail) =>
+        new() { Status = status, Title = title, Type = TypeBase + code, Detail = detail };
+
+    private static string JsonPathToField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "" : path.TrimStart('$', '.');
+
+    private static string CamelCasePath(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    private static string Humanise(string resource) => resource.ToLowerInvariant();
+}
+
+public static class Problems
+{
+    public static Task Write(HttpContext context, int status, string title, string detail) =>
+        Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" });
+
+    public static async Task Write(HttpContext context, ProblemDetails problem)
+    {
+        problem.Instance ??= context.Request.Path;
+        problem.Extensions["traceId"] = context.TraceIdentifier;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+        });
+    }
+}

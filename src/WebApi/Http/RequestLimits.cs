@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CrmTenancy.WebApi.Http;
+
+/// <summary>
+/// Caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
+/// answers early when Content-Length already says too much).
+/// </summary>
+public sealed class RequestLimits(RequestDelegate next)
+{
+    public const long MaxBodyBytes = 256 * 1024;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            feature.MaxRequestBodySize = MaxBodyBytes;
+        if (context.Request.ContentLength > MaxBodyBytes)
+            throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+        return next(context);
+    }
+}
