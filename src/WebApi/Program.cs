@@ -32,6 +32,9 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 });
+// Binding failures (a malformed body, a query value of the wrong type) reach the one problem-details handler,
+// which names the field, instead of ending as an empty 400.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

@@ -32,8 +32,10 @@ public sealed class Contacts : IEndpointGroup
 
     public static Task<PagedResult<ContactDto>> List(
         IMediator mediator, CancellationToken cancellationToken,
-        string? search = null, Guid? customerId = null, ContactType? type = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
-        mediator.Send(new ListContacts(new ContactFilter(search, customerId, type), page, pageSize), cancellationToken);
+        string? search = null, Guid? customerId = null, string? type = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(
+            new ListContacts(new ContactFilter(search, customerId, QueryEnum.Parse<ContactType>(type, nameof(type))), page, pageSize),
+            cancellationToken);
 
     public static async Task<IResult> Get(Guid id, IMediator mediator, HttpContext context)
     {

@@ -39,10 +39,20 @@ public sealed class Customers : IEndpointGroup
 
     public static Task<PagedResult<CustomerDto>> List(
         IMediator mediator, CancellationToken cancellationToken,
-        CustomerStatus? status = null, CustomerSource? source = null, string? tag = null, Guid? assigneeId = null,
-        string? search = null, CustomerSort sort = CustomerSort.Name, SortDirection direction = SortDirection.Asc,
+        string? status = null, string? source = null, string? tag = null, Guid? assigneeId = null,
+        string? search = null, string? sort = null, string? direction = null,
         int page = 1, int pageSize = Paging.DefaultPageSize) =>
-        mediator.Send(new ListCustomers(new CustomerFilter(status, source, tag, assigneeId, search, sort, direction), page, pageSize), cancellationToken);
+        mediator.Send(new ListCustomers(
+            new CustomerFilter(
+                QueryEnum.Parse<CustomerStatus>(status, nameof(status)),
+                QueryEnum.Parse<CustomerSource>(source, nameof(source)),
+                tag,
+                assigneeId,
+                search,
+                QueryEnum.Parse<CustomerSort>(sort, nameof(sort)) ?? CustomerSort.Name,
+                QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Asc),
+            page,
+            pageSize), cancellationToken);
 
     public static async Task<IResult> Get(Guid id, IMediator mediator, HttpContext context)
     {

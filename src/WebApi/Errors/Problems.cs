@@ -63,7 +63,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
         if (exception.InnerException is JsonException json)
         {
             var field = JsonPathToField(json.Path);
-            var message = json.Message.Split(" Path:", 2)[0];
+            var message = DescribeJsonError(json, field);
             var errors = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] };
             return new HttpValidationProblemDetails(errors)
             {
@@ -75,6 +75,15 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
         }
         return Problem(exception.StatusCode, "Bad Request", "bad-request", exception.Message);
     }
+
+    /// <summary>Says what is wrong in the caller's terms, without the serializer's .NET type names.</summary>
+    private static string DescribeJsonError(JsonException json, string field) => json.Message switch
+    {
+        var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a field of this request.",
+        var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
+            "The value has the wrong type, or is not one of the allowed values.",
+        _ => "The body is not well-formed JSON.",
+    };
 
     private static ProblemDetails Problem(int status, string title, string code, string detail) =>
         new() { Status = status, Title = title, Type = TypeBase + code, Detail = detail };

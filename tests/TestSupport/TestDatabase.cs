@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using CrmTenancy.Infrastructure.Persistence;
+using CrmTenancy.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CrmTenancy.TestSupport;
+
+/// <summary>
+/// A real PostgreSQL database of its own for one test assembly, cloned from a migrated template database
+/// (CREATE DATABASE ... TEMPLATE), and a reset that empties every table in one TRUNCATE (Respawn is not
+/// available here). The cluster comes from ConnectionStrings__Crm, which the build script sets.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private const long TemplateLock = 0x43524D54; // "CRMT"
+    private readonly NpgsqlConnectionStringBuilder _server;
+    private string? _truncate;
+
+    private TestDatabase(NpgsqlConnectionStringBuilder server, string name)
+    {
+        _server = server;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("ConnectionStrings__Crm") ?? "Host=127.0.0.1;Port=55433;Database=crm;Username=postgres";
+
+    public static async Task<TestDatabase> CreateAsync(string purpose)
+    {
+        var server = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = "postgres", Pooling = false };
+        var template = await EnsureTemplateAsync(server);
+        var name = $"crm_test_{purpose.ToLowerInvariant()}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        await using var admin = new NpgsqlConnection(server.ConnectionString);
+        await admin.OpenAsync();
+        await Execute(admin, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        return new TestDatabase(server, name);
+    }
+
+    public DbContextOptions<CrmDbContext> ContextOptions() =>
+        new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql(ConnectionString).Options;
+
+    /// <summary>Empties every table but the migrations history, in one statement.</summary>
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        if (_truncate is null)
+        {
+            await using var list = new NpgsqlCommand(
+                "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_tables " +
+                "WHERE schemaname = 'public' AND tablename <> '__ef_migrations_history'", connection);
+            _truncate = $"TRUNCATE {(string)(await list.ExecuteScalarAsync())!} RESTART IDENTITY CASCADE";
+        }
+        await Execute(connection, _truncate);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(_server.ConnectionString);
+        await admin.OpenAsync();
+        await Execute(admin, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    /// <summary>One template per set of migrations, created once under an advisory lock.</summary>
+    private static async Task<string> EnsureTemplateAsync(NpgsqlConnectionStringBuilder server)
+    {
+        await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql("Host=unused").Options, new TenantContext());
+        var migrations = string.Join(",", probe.Database.GetMigrations());
+        var template = "crm_template_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(migrations)))[..12];
+
+        await using var admin = new NpgsqlConnection(server.ConnectionString);
+        await admin.OpenAsync();
+        await Execute(admin, $"SELECT pg_advisory_lock({TemplateLock})");
+        try
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin);
+            exists.Parameters.AddWithValue("name", template);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                await Execute(admin, $"CREATE DATABASE \"{template}\"");
+                var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template, Pooling = false }.ConnectionString;
+                await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql(connection).Options, new TenantContext());
+                await context.Database.MigrateAsync();
+            }
+        }
+        finally
+        {
+            await Execute(admin, $"SELECT pg_advisory_unlock({TemplateLock})");
+        }
+        return template;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
