@@ -43,7 +43,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     public DbContextOptions<CrmDbContext> ContextOptions() =>
-        new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql(ConnectionString).Options;
+        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options;
 
     /// <summary>Empties every table but the migrations history, in one statement.</summary>
     public async Task ResetAsync()
@@ -54,7 +54,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await using var list = new NpgsqlCommand(
                 "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_tables " +
-                "WHERE schemaname = 'public' AND tablename <> '__ef_migrations_history'", connection);
+                "WHERE schemaname = 'public' AND tablename <> '" + NpgsqlSetup.MigrationsHistoryTable + "'", connection);
             _truncate = $"TRUNCATE {(string)(await list.ExecuteScalarAsync())!} RESTART IDENTITY CASCADE";
         }
         await Execute(connection, _truncate);
@@ -71,8 +71,8 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>One template per set of migrations, created once under an advisory lock.</summary>
     private static async Task<string> EnsureTemplateAsync(NpgsqlConnectionStringBuilder server)
     {
-        await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql("Host=unused").Options, new TenantContext());
-        var migrations = string.Join(",", probe.Database.GetMigrations());
+        await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options, new TenantContext());
+        var migrations = NpgsqlSetup.MigrationsHistoryTable + ":" + string.Join(",", probe.Database.GetMigrations());
         var template = "crm_template_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(migrations)))[..12];
 
         await using var admin = new NpgsqlConnection(server.ConnectionString);
@@ -86,7 +86,7 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 await Execute(admin, $"CREATE DATABASE \"{template}\"");
                 var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template, Pooling = false }.ConnectionString;
-                await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql(connection).Options, new TenantContext());
+                await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connection).Options, new TenantContext());
                 await context.Database.MigrateAsync();
             }
         }

@@ -12,7 +12,7 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Crm
         var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Crm")
             ?? "Host=127.0.0.1;Port=55432;Database=crm;Username=postgres";
         var options = new DbContextOptionsBuilder<CrmDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseCrmPostgres(connectionString)
             .Options;
         return new CrmDbContext(options, new TenantContext());
     }

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CrmTenancy.IntegrationTests;
+
+public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest(fixture)
+{
+    [Fact]
+    public async Task Every_migration_is_applied_to_the_test_database()
+    {
+        await using var scope = Fixture.For(null);
+        Assert.Empty(await scope.Db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(scope.Db.Database.GetMigrations(), await scope.Db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Theory]
+    [InlineData("SELECT count(*) FROM pg_extension WHERE extname IN ('pg_trgm', 'btree_gin')", 2)]
+    [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_trgm' AND indexdef LIKE '%(tenant_id, lower(%gin_trgm_ops)%'", 7)]
+    [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'ex_contacts_one_primary_per_customer' AND condeferrable AND condeferred", 1)]
+    [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_contacts_customers_tenant_id_customer_id' AND array_length(conkey, 1) = 2", 1)]
+    public async Task The_migration_creates_the_hand_written_database_objects(string sql, long expected)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_customer_search_within_a_tenant_can_use_the_trigram_index()
+    {
+        await using var connection = new NpgsqlConnection(Fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var plan = new NpgsqlCommand(
+            "SET enable_seqscan = off; EXPLAIN SELECT id FROM customers WHERE tenant_id = gen_random_uuid() AND lower(name) LIKE '%acme%'", connection);
+        var lines = new List<string>();
+        await using (var reader = await plan.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                lines.Add(reader.GetString(0));
+        Assert.Contains(lines, l => l.Contains("ix_customers_name_trgm"));
+    }
+}
