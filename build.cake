@@ -54,7 +54,8 @@ Task("Test").IsDependentOn("MigrationsCheck").Does(() =>
     {
         StopPostgres("test");
     }
-    Information($"{passed} passed, {failed} failed");
+    // One plain line, alone and uncoloured, for CI to read.
+    Console.WriteLine($"{passed} passed, {failed} failed");
     if (failed > 0 || failedProjects.Count > 0)
         throw new Exception("Tests failed in: " + string.Join(", ", failedProjects));
 });

@@ -64,6 +64,15 @@ cmd_start() {
     run "$PGBIN/initdb" -D "$PGDATA" -U "$PGSUPERUSER" -E UTF8 --no-locale --no-sync --auth=trust >/dev/null
   fi
   touch "$PGLOG"; [[ ${#AS[@]} -gt 0 ]] && chown "$PG_OS_USER": "$PGLOG"
+  if ! run "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    # Another server (another checkout's cluster, say) may hold the port: take the next free one.
+    local tries=0
+    while "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && [[ $tries -lt 50 ]]; do
+      PGPORT=$((PGPORT + 1)); tries=$((tries + 1))
+    done
+  else
+    PGPORT="$(run sed -n 4p "$PGDATA/postmaster.pid")"
+  fi
   local opts="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
   if [[ "$MODE" == test ]]; then
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -16,7 +16,7 @@ public sealed class OAuthClient
     public Guid TenantId { get; private set; }
     public string ClientId { get; private set; }
     public string Name { get; private set; }
-    /// <summary>PBKDF2 hash of the secret (<see cref="ClientSecretHasher"/>); the secret itself is never stored.</summary>
+    /// <summary>SHA-256 hash of the secret (<see cref="ClientSecretHasher"/>); the secret itself is never stored.</summary>
     public string SecretHash { get; private set; }
     public string[] AllowedScopes { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
