@@ -11,7 +11,7 @@ namespace CrmTenancy.Infrastructure.Identity;
 public sealed record AccessTokenClaims(
     string Subject, string ClientId, Guid? TenantId, IReadOnlyList<string> Scopes, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
 
-public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
+public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, TimeSpan Lifetime);
 
 /// <summary>
 /// Issues RFC 9068 JWT access tokens (typ at+jwt) signed with ES256, built on System.Security.Cryptography:
@@ -49,7 +49,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<TokenOption
         });
         var signingInput = $"{header}.{payload}";
         var signature = key.Key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new IssuedToken($"{signingInput}.{Base64Url.EncodeToString(signature)}", expires);
+        return new IssuedToken($"{signingInput}.{Base64Url.EncodeToString(signature)}", expires, settings.AccessTokenLifetime);
     }
 }
 
@@ -74,15 +74,12 @@ public sealed class AccessTokenValidator(SigningKeyStore keys, IOptions<TokenOpt
         if (!string.Equals(Jws.String(head, "typ"), Jws.AccessTokenType, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(Jws.String(head, "typ"), "application/" + Jws.AccessTokenType, StringComparison.OrdinalIgnoreCase))
             return Fail("The token is not an access token (typ).");
+        if (head.TryGetProperty("crit", out _))
+            return Fail("The token uses critical header extensions this API does not understand.");
         if (Jws.String(head, "kid") is not { } keyId)
             return Fail("The token names no key.");
 
-        var key = keys.Find(keyId);
-        if (key is null)
-        {
-            await keys.KeysAsync(cancellationToken);
-            key = keys.Find(keyId);
-        }
+        var key = await keys.FindAsync(keyId, cancellationToken);
         if (key is null)
             return Fail("The token is signed with an unknown key.");
 

@@ -16,8 +16,11 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider cl
 {
     public const string Algorithm = "ES256";
 
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile IReadOnlyList<LoadedSigningKey>? _keys;
+    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
 
     /// <summary>The key that signs new tokens: the newest that is not retired.</summary>
     public async Task<LoadedSigningKey> CurrentAsync(CancellationToken cancellationToken) =>
@@ -39,8 +42,28 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider cl
         }
     }
 
-    /// <summary>Looks a key up by kid without touching the database once loaded (the validation hot path).</summary>
-    public LoadedSigningKey? Find(string keyId) => _keys?.FirstOrDefault(k => k.KeyId == keyId);
+    /// <summary>
+    /// Looks a key up by kid from memory (the validation hot path). An unknown kid reloads the keys from the
+    /// database, at most once per <see cref="RefreshInterval"/>, so a key another node added is picked up
+    /// without letting unknown kids turn every request into a query.
+    /// </summary>
+    public async Task<LoadedSigningKey?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var key = (await KeysAsync(cancellationToken)).FirstOrDefault(k => k.KeyId == keyId);
+        if (key is not null || clock.GetUtcNow() - _loadedAt < RefreshInterval)
+            return key;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (clock.GetUtcNow() - _loadedAt >= RefreshInterval)
+                _keys = await LoadOrCreateAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return _keys!.FirstOrDefault(k => k.KeyId == keyId);
+    }
 
     private async Task<IReadOnlyList<LoadedSigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +79,7 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider cl
             await db.SaveChangesAsync(cancellationToken);
             stored.Insert(0, key);
         }
+        _loadedAt = clock.GetUtcNow();
         return stored.Select(Load).ToList();
     }
 

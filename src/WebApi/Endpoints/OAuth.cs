@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using CrmTenancy.Infrastructure.Identity;
 
@@ -39,12 +40,11 @@ public sealed class OAuth : IEndpointGroup
         if (result.Error is not null)
             return Error(result.Error, result.ErrorDescription!);
 
-        var now = DateTimeOffset.UtcNow;
         return Results.Json(new Dictionary<string, object>
         {
             ["access_token"] = result.Token!.Token,
             ["token_type"] = "Bearer",
-            ["expires_in"] = (int)Math.Max(0, (result.Token.ExpiresAt - now).TotalSeconds),
+            ["expires_in"] = (int)result.Token.Lifetime.TotalSeconds,
             ["scope"] = string.Join(' ', result.Scopes),
         });
     }
@@ -86,7 +86,8 @@ public sealed class OAuth : IEndpointGroup
                 var separator = decoded.IndexOf(':');
                 if (separator <= 0)
                     return (null, null, true, "The Basic credentials are malformed.");
-                return (Uri.UnescapeDataString(decoded[..separator]), Uri.UnescapeDataString(decoded[(separator + 1)..]), true, null);
+                // RFC 6749 section 2.3.1: both parts are form-urlencoded before they are joined ("+" is a space).
+                return (WebUtility.UrlDecode(decoded[..separator]), WebUtility.UrlDecode(decoded[(separator + 1)..]), true, null);
             }
             catch (FormatException)
             {
