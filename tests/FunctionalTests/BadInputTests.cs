@@ -24,6 +24,7 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
         { "/api/customers", """{"name":"ok","email":"not-an-email"}""", "400", "email" },
         { "/api/customers", """{"name":"ok","website":"javascript:alert(1)"}""", "400", "website" },
         { "/api/customers", """{"name":"ok","tags":["   "]}""", "400", "tags[0]" },
+        { "/api/customers", """{"name":"ok","tags":["vip",null]}""", "400", "tags[1]" },
         { "/api/contacts", """{"firstName":"a"}""", "400", "lastName" },
         { "/api/contacts", """{"firstName":"a","lastName":"b","type":"enemy"}""", "400", "type" },
         { "/api/contacts", """{"firstName":"a","lastName":"b","customerId":"not-a-guid"}""", "400", "customerId" },

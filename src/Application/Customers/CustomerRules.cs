@@ -44,6 +44,6 @@ internal static class CustomerRules
 internal static class TagRules
 {
     public static IRuleBuilderOptions<T, string> ValidTag<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(CustomerTags.MaxLength).Must(tag => tag.Any(char.IsLetterOrDigit))
+        rule.NotEmpty().MaximumLength(CustomerTags.MaxLength).Must(tag => tag is not null && tag.Any(char.IsLetterOrDigit))
             .WithMessage("A tag must contain at least one letter or digit.");
 }

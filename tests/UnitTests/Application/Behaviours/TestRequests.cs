@@ -1,0 +1,15 @@
+using CrmTenancy.Application.Common.Messaging;
+using MediatR;
+
+namespace CrmTenancy.UnitTests.Application.Behaviours;
+
+public sealed record TenantCommand(string Name = "x") : ICommand<int>;
+
+public sealed record TenantQuery : IQuery<int>;
+
+public sealed record SignUpCommand : ICommand<int>, IAllowWithoutTenant;
+
+public sealed record PlatformQuery : IQuery<int>, IAllowWithoutTenant;
+
+/// <summary>A MediatR request that is neither a command nor a query.</summary>
+public sealed record BareRequest : IRequest<int>;

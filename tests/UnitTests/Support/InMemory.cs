@@ -1,0 +1,67 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Domain.Common;
+using NSubstitute;
+
+namespace CrmTenancy.UnitTests.Support;
+
+/// <summary>
+/// Evaluates specifications over in-memory objects (compiled criteria, orderings, paging), and backs substituted
+/// repositories with a list, so handlers run against their real specifications.
+/// </summary>
+public static class InMemory
+{
+    public static List<T> Evaluate<T>(ISpecification<T> specification, IEnumerable<T> source)
+    {
+        var query = source;
+        foreach (var criterion in specification.Criteria)
+            query = query.Where(criterion.Compile());
+
+        IOrderedEnumerable<T>? ordered = null;
+        foreach (var ordering in specification.Orderings)
+        {
+            var key = ordering.KeySelector.Compile();
+            ordered = (ordered, ordering.Descending) switch
+            {
+                (null, false) => query.OrderBy(key, Comparer<object?>.Default),
+                (null, true) => query.OrderByDescending(key, Comparer<object?>.Default),
+                (_, false) => ordered.ThenBy(key, Comparer<object?>.Default),
+                (_, true) => ordered.ThenByDescending(key, Comparer<object?>.Default),
+            };
+        }
+        query = ordered ?? query;
+
+        if (specification.Skip is { } skip)
+            query = query.Skip(skip);
+        if (specification.Take is { } take)
+            query = query.Take(take);
+        return query.ToList();
+    }
+
+    /// <summary>
+    /// A substituted repository whose reads evaluate the specification over <paramref name="store"/>. Like the real
+    /// repository, it refuses a specification that is not scoped to <paramref name="currentTenant"/>.
+    /// Writes (Add, Remove, ExpectVersion) are only recorded, for the tests to check with Received().
+    /// </summary>
+    public static IRepository<T> Repository<T>(Guid currentTenant, params IEnumerable<T> store) where T : class, ITenantOwned
+    {
+        var items = store.ToList();
+        var repository = Substitute.For<IRepository<T>>();
+        repository.FirstOrDefaultAsync(Arg.Any<ISpecification<T>>(), Arg.Any<CancellationToken>())
+            .Returns(call => Read(call.Arg<ISpecification<T>>(), currentTenant, items).FirstOrDefault());
+        repository.ListAsync(Arg.Any<ISpecification<T>>(), Arg.Any<CancellationToken>())
+            .Returns(call => Read(call.Arg<ISpecification<T>>(), currentTenant, items));
+        repository.AnyAsync(Arg.Any<ISpecification<T>>(), Arg.Any<CancellationToken>())
+            .Returns(call => Read(call.Arg<ISpecification<T>>(), currentTenant, items).Count > 0);
+        repository.CountAsync(Arg.Any<ISpecification<T>>(), Arg.Any<CancellationToken>())
+            .Returns(call => Read(call.Arg<ISpecification<T>>(), currentTenant, items).Count);
+        return repository;
+    }
+
+    private static List<T> Read<T>(ISpecification<T> specification, Guid currentTenant, List<T> items)
+    {
+        var scoped = Assert.IsAssignableFrom<ITenantScopedSpecification>(specification);
+        Assert.Equal(currentTenant, scoped.TenantId);
+        return Evaluate(specification, items);
+    }
+}
