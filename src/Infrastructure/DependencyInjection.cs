@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<IUnitOfWork, UnitOfWork>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
+        services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();

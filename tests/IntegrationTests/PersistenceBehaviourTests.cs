@@ -146,8 +146,9 @@ public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : Pers
     [Fact]
     public async Task The_signing_key_is_generated_once_and_survives_a_new_store()
     {
-        var first = await new SigningKeyStore(Fixture.Services.GetRequiredServiceScopeFactory(), Fixture.Clock).CurrentAsync(CancellationToken.None);
-        var second = await new SigningKeyStore(Fixture.Services.GetRequiredServiceScopeFactory(), Fixture.Clock).CurrentAsync(CancellationToken.None);
+        var source = new DatabaseSigningKeySource(Fixture.Services.GetRequiredServiceScopeFactory(), Fixture.Clock);
+        var first = await new SigningKeyStore(source, Fixture.Clock).CurrentAsync(CancellationToken.None);
+        var second = await new SigningKeyStore(source, Fixture.Clock).CurrentAsync(CancellationToken.None);
         Assert.Equal(first.KeyId, second.KeyId);
         await using var scope = Fixture.For(null);
         Assert.Equal(1, await scope.Db.SigningKeys.CountAsync());

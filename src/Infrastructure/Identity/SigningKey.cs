@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace CrmTenancy.Infrastructure.Identity;
 
 /// <summary>
@@ -16,6 +18,16 @@ public sealed class SigningKey
     /// <summary>When it stopped signing; it stays published until the tokens it signed have expired.</summary>
     public DateTimeOffset? RetiredAt { get; private set; }
 
-    public static SigningKey Create(string keyId, string algorithm, byte[] pkcs8, DateTimeOffset now) =>
-        new() { KeyId = keyId, Algorithm = algorithm, PrivateKey = pkcs8, CreatedAt = now };
+    /// <summary>A new ES256 (ECDSA P-256) key with a random kid.</summary>
+    public static SigningKey Generate(DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new SigningKey
+        {
+            KeyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            Algorithm = SigningKeyStore.Algorithm,
+            PrivateKey = key.ExportPkcs8PrivateKey(),
+            CreatedAt = now,
+        };
+    }
 }

@@ -12,7 +12,7 @@ public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset Cr
 /// Holds the signing keys in memory (singleton). On first use it loads them from the database and, when none
 /// is active, generates an ES256 key and stores it, so a key is created once and survives restarts.
 /// </summary>
-public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock)
 {
     public const string Algorithm = "ES256";
 
@@ -67,18 +67,7 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider cl
 
     private async Task<IReadOnlyList<LoadedSigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        var stored = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-        if (!stored.Any(k => k.RetiredAt is null))
-        {
-            using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var key = SigningKey.Create(
-                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Algorithm, generated.ExportPkcs8PrivateKey(), clock.GetUtcNow());
-            db.SigningKeys.Add(key);
-            await db.SaveChangesAsync(cancellationToken);
-            stored.Insert(0, key);
-        }
+        var stored = await source.LoadOrCreateAsync(cancellationToken);
         _loadedAt = clock.GetUtcNow();
         return stored.Select(Load).ToList();
     }
@@ -88,5 +77,29 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, TimeProvider cl
         var ecdsa = ECDsa.Create();
         ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
         return new LoadedSigningKey(key.KeyId, ecdsa, key.CreatedAt, key.RetiredAt is not null);
+    }
+}
+
+/// <summary>Where signing keys are kept.</summary>
+public interface ISigningKeySource
+{
+    /// <summary>Every stored key, newest first; creates and stores an ES256 key first when none is active.</summary>
+    Task<IReadOnlyList<SigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Keys in the signing_keys table, shared by every node of the API.</summary>
+public sealed class DatabaseSigningKeySource(IServiceScopeFactory scopes, TimeProvider clock) : ISigningKeySource
+{
+    public async Task<IReadOnlyList<SigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var stored = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+        if (stored.Any(k => k.RetiredAt is null))
+            return stored;
+        var key = SigningKey.Generate(clock.GetUtcNow());
+        db.SigningKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return [key, .. stored];
     }
 }
