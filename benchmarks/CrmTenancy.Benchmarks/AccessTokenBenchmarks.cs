@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Abstractions;
 using BenchmarkDotNet.Attributes;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Infrastructure.Identity;

@@ -12,20 +12,22 @@ namespace CrmTenancy.Infrastructure;
 
 public static class DependencyInjection
 {
-    public const string ConnectionStringName = "Crm";
-
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+        var connections = DatabaseConnections.From(configuration);
+        services.AddSingleton(connections);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<TenantAuditInterceptor>();
+        services.AddScoped<TenantConnectionInterceptor>();
         services.AddDbContext<CrmDbContext>((sp, options) => options
-            .UseCrmPostgres(connectionString)
-            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>()));
+            .UseCrmPostgres(connections.App)
+            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), sp.GetRequiredService<TenantConnectionInterceptor>()));
+        services.AddSingleton<DbContexts>();
+        services.AddSingleton<PlatformDb>();
+        services.AddScoped<IPlatformReadStore, PlatformReadStore>();
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();

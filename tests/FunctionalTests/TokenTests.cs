@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Abstractions;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -338,7 +339,7 @@ public sealed class TokenTests(ApiFactory factory) : ApiTest(factory)
         var body = await Json(response);
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.InRange(body.GetProperty("expires_in").GetInt32(), 1, 15 * 60);
-        Assert.Equal("crm.read crm.write", body.GetProperty("scope").GetString());
+        Assert.Equal("crm.read crm.write crm.admin", body.GetProperty("scope").GetString());
         Assert.Equal(3, body.GetProperty("access_token").GetString()!.Split('.').Length);
     }
 
@@ -406,7 +407,7 @@ public sealed class TokenTests(ApiFactory factory) : ApiTest(factory)
 
         using var unknownScope = await PostTokenAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = TenantA.ClientId, ["client_secret"] = TenantA.ClientSecret, ["scope"] = "crm.admin",
+            ["grant_type"] = "client_credentials", ["client_id"] = TenantA.ClientId, ["client_secret"] = TenantA.ClientSecret, ["scope"] = "platform.admin",
         });
         Assert.Equal(HttpStatusCode.BadRequest, unknownScope.StatusCode);
         Assert.Equal("invalid_scope", (await Json(unknownScope)).GetProperty("error").GetString());

@@ -84,9 +84,9 @@ public abstract class PersistenceTest(PersistenceFixture fixture) : IAsyncLifeti
     public async ValueTask InitializeAsync()
     {
         await Fixture.Database.ResetAsync();
-        await using var scope = Fixture.For(null);
-        TenantA = (await TestTenants.AddAsync(scope.Db, "tenant-a")).Id;
-        TenantB = (await TestTenants.AddAsync(scope.Db, "tenant-b")).Id;
+        await using var owner = Fixture.Database.Owner();
+        TenantA = (await TestTenants.AddAsync(owner, "tenant-a")).Id;
+        TenantB = (await TestTenants.AddAsync(owner, "tenant-b")).Id;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -42,8 +42,9 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(server, name);
     }
 
-    public DbContextOptions<CrmDbContext> ContextOptions() =>
-        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options;
+    /// <summary>A context on the owner role (a superuser here: row-level security does not apply to it).</summary>
+    public CrmDbContext Owner() =>
+        new(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options, new TenantContext());
 
     /// <summary>Empties every table but the migrations history, in one statement.</summary>
     public async Task ResetAsync()

@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
@@ -9,7 +10,11 @@ public sealed record TestTenant(Guid Id, string Slug, string ClientId, string Cl
 
 public static class TestTenants
 {
-    /// <summary>Adds a tenant and an integration client with the given scopes (both API scopes by default).</summary>
+    /// <summary>
+    /// Adds a tenant and an integration client with the given scopes (every tenant scope by default). Pass a
+    /// context on the owner role (<see cref="TestDatabase.Owner"/>): row-level security keeps the application role
+    /// from creating rows outside its tenant.
+    /// </summary>
     public static async Task<TestTenant> AddAsync(CrmDbContext db, string slug, params string[] scopes)
     {
         var tenant = Tenant.Create($"Tenant {slug}", slug);
@@ -17,7 +22,7 @@ public static class TestTenants
         var clientId = $"{slug}-client";
         db.Tenants.Add(tenant);
         db.OAuthClients.Add(OAuthClient.CreateConfidential(
-            tenant.Id, clientId, $"{slug} integration", ClientSecretHasher.Hash(secret), scopes.Length == 0 ? Scopes.All : scopes, DateTimeOffset.UtcNow));
+            tenant.Id, clientId, $"{slug} integration", ClientSecretHasher.Hash(secret), scopes.Length == 0 ? Scopes.Tenant : scopes, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
         return new TestTenant(tenant.Id, slug, clientId, secret);
     }

@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,15 +11,17 @@ public sealed record ClientCredentialsResult(IssuedToken? Token, IReadOnlyList<s
 /// The client_credentials grant (RFC 6749 section 4.4) for confidential clients of active tenants. Unknown
 /// clients, wrong secrets, revoked clients and suspended tenants all answer invalid_client alike.
 /// </summary>
-public sealed class ClientCredentialsGrant(CrmDbContext db, AccessTokenIssuer issuer)
+public sealed class ClientCredentialsGrant(PlatformDb platform, AccessTokenIssuer issuer)
 {
     private static readonly string UnknownClientHash = ClientSecretHasher.Hash(ClientSecretHasher.GenerateSecret());
 
     public async Task<ClientCredentialsResult> GrantAsync(string clientId, string clientSecret, string? scope, CancellationToken cancellationToken)
     {
+        // Before authentication there is no tenant: the lookup by client id reads through the platform role.
+        await using var db = platform.Open();
         var client = await db.OAuthClients.AsNoTracking()
             .Where(c => c.ClientId == clientId && c.RevokedAt == null)
-            .Join(db.Tenants.Where(t => t.Status == TenantStatus.Active), c => c.TenantId, t => t.Id, (c, _) => c)
+            .Where(c => c.TenantId == null || db.Tenants.Any(t => t.Id == c.TenantId && t.Status == TenantStatus.Active))
             .FirstOrDefaultAsync(cancellationToken);
 
         // Compare against a hash even for an unknown client, so timing does not reveal which client ids exist.
@@ -28,7 +31,8 @@ public sealed class ClientCredentialsGrant(CrmDbContext db, AccessTokenIssuer is
 
         var requested = (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         var granted = requested.Count == 0 ? client.AllowedScopes.ToList() : requested;
-        if (granted.Except(client.AllowedScopes, StringComparer.Ordinal).Any())
+        if (granted.Except(client.AllowedScopes, StringComparer.Ordinal).Any()
+            || (client.TenantId is not null && granted.Contains(Scopes.Platform)))
             return new(null, [], "invalid_scope", "The requested scope exceeds what the client may ask for.");
 
         var token = await issuer.IssueAsync(client.ClientId, client.ClientId, client.TenantId, granted, cancellationToken);

@@ -1,9 +1,9 @@
 namespace CrmTenancy.Infrastructure.Identity;
 
 /// <summary>
-/// A confidential OAuth2 client of one tenant (an integration using client credentials). It belongs to a tenant,
-/// but the token endpoint must find it before any tenant is known, so it is an identity-store record read by
-/// client id, not a tenant-owned aggregate; its tokens carry its tenant.
+/// A confidential OAuth2 client: a tenant's integration (client credentials), or, without a tenant, a platform
+/// operator's client. The token endpoint finds it by client id before any tenant is known, through the platform
+/// role (row-level security lets tenants see only their own clients); its tokens carry its tenant, if any.
 /// </summary>
 public sealed class OAuthClient
 {
@@ -13,7 +13,8 @@ public sealed class OAuthClient
     private OAuthClient() { ClientId = null!; Name = null!; SecretHash = null!; }
 
     public Guid Id { get; private set; }
-    public Guid TenantId { get; private set; }
+    /// <summary>The owning tenant; none for a platform operator's client.</summary>
+    public Guid? TenantId { get; private set; }
     public string ClientId { get; private set; }
     public string Name { get; private set; }
     /// <summary>SHA-256 hash of the secret (<see cref="ClientSecretHasher"/>); the secret itself is never stored.</summary>
@@ -25,7 +26,7 @@ public sealed class OAuthClient
     public bool IsActive => RevokedAt is null;
 
     public static OAuthClient CreateConfidential(
-        Guid tenantId, string clientId, string name, string secretHash, IEnumerable<string> scopes, DateTimeOffset now) =>
+        Guid? tenantId, string clientId, string name, string secretHash, IEnumerable<string> scopes, DateTimeOffset now) =>
         new()
         {
             Id = Guid.CreateVersion7(),

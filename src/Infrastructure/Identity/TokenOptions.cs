@@ -16,12 +16,3 @@ public sealed class TokenOptions
     /// <summary>Tolerance for clock differences when checking exp, nbf and iat.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }
-
-/// <summary>The scopes of the API.</summary>
-public static class Scopes
-{
-    public const string Read = "crm.read";
-    public const string Write = "crm.write";
-
-    public static readonly IReadOnlyList<string> All = [Read, Write];
-}

@@ -4,6 +4,7 @@ using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.Platform;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<PlatformAccessRecord> PlatformAccessRecords => Set<PlatformAccessRecord>();
 
     /// <summary>
     /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the

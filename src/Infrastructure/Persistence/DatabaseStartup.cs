@@ -11,8 +11,9 @@ public static class DatabaseStartup
     {
         if (configuration.GetValue<bool>("Database:Migrate"))
         {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<CrmDbContext>().Database.MigrateAsync(cancellationToken);
+            // Migrations run as the owner of the tables; the application itself never connects as the owner.
+            await using var owner = services.GetRequiredService<DbContexts>().Owner(new Tenancy.TenantContext(), SystemActor.Instance);
+            await owner.Database.MigrateAsync(cancellationToken);
         }
         if (configuration.GetValue<bool>("Database:SeedDemoData"))
             await services.GetRequiredService<DemoData>().SeedAsync(cancellationToken);

@@ -1,19 +1,25 @@
+using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmTenancy.Infrastructure.Persistence;
 
 /// <summary>A demo tenant with a confidential client whose credentials the README lists (development only).</summary>
 public sealed record DemoTenant(string Slug, string Name, string ClientId, string ClientSecret);
 
-/// <summary>Seeds two demo tenants with an integration client, customers and contacts each; idempotent.</summary>
-public sealed class DemoData(IServiceScopeFactory scopes, TimeProvider clock)
+/// <summary>
+/// Seeds two demo tenants with an integration client, a customer and a contact each, and a platform operator's
+/// client; idempotent. Runs as the owner role (like migrations), each tenant in its own context with that tenant set.
+/// </summary>
+public sealed class DemoData(DbContexts contexts, TimeProvider clock)
 {
+    public const string PlatformClientId = "platform-operator";
+    public const string PlatformClientSecret = "platform-demo-secret-change-me";
+
     public static readonly IReadOnlyList<DemoTenant> Tenants =
     [
         new("acme", "Acme Agency", "acme-integration", "acme-demo-secret-change-me"),
@@ -22,18 +28,28 @@ public sealed class DemoData(IServiceScopeFactory scopes, TimeProvider clock)
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
+        await using (var platform = contexts.Owner(new TenantContext(), SystemActor.Instance))
+        {
+            if (!await platform.OAuthClients.AnyAsync(c => c.ClientId == PlatformClientId, cancellationToken))
+            {
+                platform.OAuthClients.Add(OAuthClient.CreateConfidential(
+                    null, PlatformClientId, "Platform operator console", ClientSecretHasher.Hash(PlatformClientSecret), [Scopes.Platform], clock.GetUtcNow()));
+                await platform.SaveChangesAsync(cancellationToken);
+            }
+        }
+
         foreach (var demo in Tenants)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            var tenantContext = new TenantContext();
+            await using var db = contexts.Owner(tenantContext, SystemActor.Instance);
             if (await db.Tenants.AnyAsync(t => t.Slug == demo.Slug, cancellationToken))
                 continue;
 
             var tenant = Tenant.Create(demo.Name, demo.Slug);
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.Id);
+            tenantContext.Resolve(tenant.Id);
             db.Tenants.Add(tenant);
             db.OAuthClients.Add(OAuthClient.CreateConfidential(
-                tenant.Id, demo.ClientId, $"{demo.Name} integration", ClientSecretHasher.Hash(demo.ClientSecret), Scopes.All, clock.GetUtcNow()));
+                tenant.Id, demo.ClientId, $"{demo.Name} integration", ClientSecretHasher.Hash(demo.ClientSecret), Scopes.Tenant, clock.GetUtcNow()));
 
             var customer = Customer.Create(tenant.Id, new CustomerDetails(
                 $"{demo.Name} first customer", $"buyer@{demo.Slug}-client.example", CompanyName: $"{demo.Name} Client Ltd",

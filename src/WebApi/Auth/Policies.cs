@@ -1,4 +1,4 @@
-using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Application.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 
 namespace CrmTenancy.WebApi.Auth;
@@ -8,6 +8,8 @@ public static class Policies
 {
     public const string Read = Scopes.Read;
     public const string Write = Scopes.Write;
+    public const string Admin = Scopes.Admin;
+    public const string Platform = Scopes.Platform;
 
     public static AuthorizationBuilder AddScopePolicies(this AuthorizationBuilder builder)
     {

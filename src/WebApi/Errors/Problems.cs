@@ -30,6 +30,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             DomainRuleException rule => Problem(StatusCodes.Status409Conflict, "Business rule violated", rule.Rule, rule.Message),
             PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition Failed", "stale-etag", stale.Message),
             TenantRequiredException tenant => Problem(StatusCodes.Status403Forbidden, "Forbidden", "tenant-required", tenant.Message),
+            ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", forbidden.Message),
             _ => null,
         };
         if (problem is null)

@@ -38,14 +38,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Adds a tenant with a client holding the given scopes (crm.read and crm.write by default).</summary>
     public async Task<TestTenant> AddTenantAsync(string slug, params string[] scopes)
     {
-        await using var scope = Services.CreateAsyncScope();
-        return await TestTenants.AddAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), slug, scopes);
+        await using var db = Database.Owner();
+        return await TestTenants.AddAsync(db, slug, scopes);
     }
 
     public async Task<(string ClientId, string Secret)> AddClientAsync(Guid tenantId, string clientId, params string[] scopes)
     {
-        await using var scope = Services.CreateAsyncScope();
-        return await TestTenants.AddClientAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), tenantId, clientId, scopes);
+        await using var db = Database.Owner();
+        return await TestTenants.AddClientAsync(db, tenantId, clientId, scopes);
     }
 
     /// <summary>Gets an access token from the token endpoint with the client_credentials grant.</summary>

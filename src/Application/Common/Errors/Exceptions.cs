@@ -21,3 +21,6 @@ public sealed class PreconditionFailedException(string resource)
 
 /// <summary>A tenant-scoped request arrived without a resolved tenant.</summary>
 public sealed class TenantRequiredException() : Exception("This operation requires a tenant, and the caller has none.");
+
+/// <summary>The caller may not do this (only for the caller's own scope of data; foreign data is not found instead).</summary>
+public sealed class ForbiddenException(string message) : Exception(message);

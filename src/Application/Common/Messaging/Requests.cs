@@ -14,6 +14,12 @@ public interface IQuery<out TResponse> : IRequest<TResponse>;
 /// </summary>
 public interface IAllowWithoutTenant;
 
+/// <summary>
+/// Marks a platform operator's request: it says explicitly that it crosses tenants. It runs only for a caller
+/// with the platform scope and no tenant, reads through <see cref="Abstractions.IPlatformReadStore"/>, and is audited.
+/// </summary>
+public interface IPlatformRequest : IAllowWithoutTenant;
+
 /// <summary>A command that honours an If-Match precondition on the aggregate it changes.</summary>
 public interface IConditionalCommand
 {

@@ -19,4 +19,6 @@ public static class Paging
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
+    /// <summary>Deep enough for any real list, and keeps (page - 1) * pageSize far from overflowing.</summary>
+    public const int MaxPage = 1_000_000;
 }

@@ -15,7 +15,7 @@ public sealed class ListContactsValidator : AbstractValidator<ListContacts>
 {
     public ListContactsValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
+        RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
         RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
         RuleFor(x => x.Filter.Search).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
         RuleFor(x => x.Filter.Type).IsInEnum().OverridePropertyName("type");

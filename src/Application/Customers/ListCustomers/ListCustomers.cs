@@ -15,7 +15,7 @@ public sealed class ListCustomersValidator : AbstractValidator<ListCustomers>
 {
     public ListCustomersValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
+        RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
         RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
         RuleFor(x => x.Filter.Search).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
         RuleFor(x => x.Filter.Tag!).ValidTag().When(x => x.Filter.Tag is not null).OverridePropertyName("tag");

@@ -275,6 +275,49 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("customers");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Platform.PlatformAccessRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("details");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_platform_access_records");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_platform_access_records_tenant_id_id");
+
+                    b.HasIndex("TenantId", "At")
+                        .HasDatabaseName("ix_platform_access_records_tenant_id_at");
+
+                    b.ToTable("platform_access_records");
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Tenants.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -370,7 +413,7 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("secret_hash");
 
-                    b.Property<Guid>("TenantId")
+                    b.Property<Guid?>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
@@ -446,13 +489,22 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_customers_tenants_tenant_id");
                 });
 
-            modelBuilder.Entity("CrmTenancy.Infrastructure.Identity.OAuthClient", b =>
+            modelBuilder.Entity("CrmTenancy.Domain.Platform.PlatformAccessRecord", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
+                        .HasConstraintName("fk_platform_access_records_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Infrastructure.Identity.OAuthClient", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_oauth_clients_tenants_tenant_id");
                 });
 

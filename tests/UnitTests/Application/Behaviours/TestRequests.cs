@@ -9,7 +9,9 @@ public sealed record TenantQuery : IQuery<int>;
 
 public sealed record SignUpCommand : ICommand<int>, IAllowWithoutTenant;
 
-public sealed record PlatformQuery : IQuery<int>, IAllowWithoutTenant;
+public sealed record WithoutTenantQuery : IQuery<int>, IAllowWithoutTenant;
+
+public sealed record PlatformQuery : IQuery<int>, IPlatformRequest;
 
 /// <summary>A MediatR request that is neither a command nor a query.</summary>
 public sealed record BareRequest : IRequest<int>;

@@ -1,0 +1,21 @@
+using CrmTenancy.Domain.Platform;
+using CrmTenancy.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class PlatformAccessRecordConfiguration : IEntityTypeConfiguration<PlatformAccessRecord>
+{
+    public void Configure(EntityTypeBuilder<PlatformAccessRecord> builder)
+    {
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.HasAlternateKey(r => new { r.TenantId, r.Id });
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(r => r.Actor).HasMaxLength(PlatformAccessRecord.ActorMaxLength).IsRequired();
+        builder.Property(r => r.Action).HasMaxLength(PlatformAccessRecord.ActionMaxLength).IsRequired();
+        builder.Property(r => r.Details).HasMaxLength(PlatformAccessRecord.DetailsMaxLength);
+        builder.HasIndex(r => new { r.TenantId, r.At });
+    }
+}

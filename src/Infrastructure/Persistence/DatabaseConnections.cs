@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+/// <summary>
+/// The three database roles of the product (docs/decisions/0014). The owner runs migrations and seeds; the
+/// application role owns no table, so PostgreSQL row-level security binds it to the tenant of each connection;
+/// the platform role reads across tenants (SELECT only, by its own policy) for operators and the token endpoint.
+/// <c>ConnectionStrings:Crm</c> is the owner's; <c>CrmApp</c> and <c>CrmPlatform</c> default to the same server and
+/// database with the role names <see cref="AppRole"/> and <see cref="PlatformRole"/> (no password: local trust).
+/// </summary>
+public sealed record DatabaseConnections(string Owner, string App, string Platform)
+{
+    public const string AppRole = "crm_app";
+    public const string PlatformRole = "crm_platform";
+
+    public static DatabaseConnections From(IConfiguration configuration)
+    {
+        var owner = configuration.GetConnectionString("Crm")
+            ?? throw new InvalidOperationException("ConnectionStrings:Crm (the database owner's connection) is not set.");
+        return new DatabaseConnections(
+            owner,
+            configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole),
+            configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole));
+    }
+
+    public static string AsRole(string connectionString, string role) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = null }.ConnectionString;
+}

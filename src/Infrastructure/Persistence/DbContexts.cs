@@ -1,0 +1,37 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure.Persistence.Interceptors;
+using CrmTenancy.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+/// <summary>
+/// Contexts on the roles other than the application's: the platform role (cross-tenant reads, through
+/// <see cref="PlatformDb"/>) and the owner (migrations and seeding, outside any request).
+/// </summary>
+public sealed class DbContexts(DatabaseConnections connections, TimeProvider clock)
+{
+    private readonly DbContextOptions<CrmDbContext> _platform =
+        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Platform).Options;
+
+    /// <summary>A context on the platform role: no tenant is resolved, so the Tenant filter must be ignored explicitly.</summary>
+    public CrmDbContext Platform() => new(_platform, new TenantContext());
+
+    /// <summary>A context on the owner role for one tenant (or none), with the same write checks as a request.</summary>
+    public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) =>
+        new(new DbContextOptionsBuilder<CrmDbContext>()
+            .UseCrmPostgres(connections.Owner)
+            .AddInterceptors(new TenantAuditInterceptor(tenant, actor, clock), new TenantConnectionInterceptor(tenant))
+            .Options, tenant);
+}
+
+/// <summary>The caller of work that no person or client started (migrations, seeding).</summary>
+public sealed class SystemActor : ICurrentUser
+{
+    public static readonly SystemActor Instance = new();
+
+    public Guid? UserId => null;
+    public string? ClientId => null;
+    public string? Actor => "system";
+    public IReadOnlySet<string> Scopes { get; } = new HashSet<string>();
+}

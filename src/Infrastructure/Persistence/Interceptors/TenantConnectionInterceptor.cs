@@ -1,0 +1,39 @@
+using System.Data.Common;
+using CrmTenancy.Application.Abstractions;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CrmTenancy.Infrastructure.Persistence.Interceptors;
+
+/// <summary>
+/// The third lock's other half: every time the context opens a connection, it tells PostgreSQL whose tenant this
+/// is (app.tenant_id, read by the row-level security policies), or that there is none (empty: no tenant rows).
+/// It is set on every open, so a pooled connection never answers with the previous user's tenant; Npgsql also
+/// resets session state when a connection returns to the pool.
+/// </summary>
+public sealed class TenantConnectionInterceptor(ITenantContext tenant) : DbConnectionInterceptor
+{
+    public const string Setting = "app.tenant_id";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = Command(connection);
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private DbCommand Command(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"SELECT set_config('{Setting}', @tenant, false)";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "tenant";
+        parameter.Value = tenant.IsResolved ? tenant.TenantId.ToString() : "";
+        command.Parameters.Add(parameter);
+        return command;
+    }
+}

@@ -1,0 +1,70 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Paging;
+using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Application.Platform;
+using CrmTenancy.Domain.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmTenancy.Infrastructure.Persistence;
+
+/// <summary>
+/// Platform operators' reads, on the platform role. Each query ignores the Tenant filter by name (there is no
+/// tenant on this path) and PostgreSQL's platform_read policy is what lets the rows through; the role cannot
+/// change tenant data, only append access records.
+/// </summary>
+public sealed class PlatformReadStore(PlatformDb platform, ICurrentUser user, TimeProvider clock) : IPlatformReadStore
+{
+    private static readonly string[] TenantFilter = [CrmDbContext.TenantFilter];
+
+    public async Task<IReadOnlyList<TenantUsageDto>> ListTenantsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = platform.Open();
+        return await db.Tenants.AsNoTracking()
+            .OrderBy(t => t.Name).ThenBy(t => t.Id)
+            .Select(t => new TenantUsageDto(
+                t.Id, t.Name, t.Slug, t.Status, t.CreatedAt,
+                db.Customers.IgnoreQueryFilters(TenantFilter).Count(c => c.TenantId == t.Id),
+                db.Contacts.IgnoreQueryFilters(TenantFilter).Count(c => c.TenantId == t.Id),
+                db.OAuthClients.Count(c => c.TenantId == t.Id && c.RevokedAt == null)))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> TenantExistsAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var db = platform.Open();
+        return await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken);
+    }
+
+    public async Task<PagedResult<PlatformCustomerDto>> ListCustomersAsync(
+        Guid? tenantId, string? search, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = platform.Open();
+        var customers = db.Customers.IgnoreQueryFilters(TenantFilter).AsNoTracking();
+        if (tenantId is { } id)
+            customers = customers.Where(c => c.TenantId == id);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = TextSearch.Pattern(search);
+            customers = customers.Where(c => TextSearch.Matches(c.Name, pattern) || TextSearch.Matches(c.Email, pattern));
+        }
+        var total = await customers.CountAsync(cancellationToken);
+        var items = await customers
+            .Join(db.Tenants, c => c.TenantId, t => t.Id, (c, t) => new PlatformCustomerDto(
+                c.Id, c.TenantId, t.Name, t.Slug, c.Name, c.Email, c.CompanyName, c.Status, c.OwnerId, c.AssigneeId, c.CreatedBy, c.CreatedAt))
+            .OrderBy(c => c.TenantName).ThenBy(c => c.Name).ThenBy(c => c.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new PagedResult<PlatformCustomerDto>(items, page, pageSize, total);
+    }
+
+    public async Task RecordAccessAsync(IReadOnlyCollection<Guid> tenantIds, string action, string? details, CancellationToken cancellationToken)
+    {
+        if (tenantIds.Count == 0)
+            return;
+        await using var db = platform.Open();
+        var now = clock.GetUtcNow();
+        var actor = user.Actor ?? "unknown";
+        db.PlatformAccessRecords.AddRange(tenantIds.Select(t => PlatformAccessRecord.Create(t, actor, action, details, now)));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,44 @@
+using CrmTenancy.Application.Common.Paging;
+using CrmTenancy.Application.Platform;
+using CrmTenancy.Application.Platform.ListAllCustomers;
+using CrmTenancy.Application.Platform.ListTenantCustomers;
+using CrmTenancy.Application.Platform.ListTenants;
+using CrmTenancy.Application.Tenants.ListPlatformAccess;
+using CrmTenancy.WebApi.Auth;
+using MediatR;
+
+namespace CrmTenancy.WebApi.Endpoints;
+
+/// <summary>
+/// Platform operators' oversight: read-only, across tenants, every call audited. Only a token with the
+/// platform.admin scope and no tenant gets through; the tenant's admins see the audit trail at /api/platform-access.
+/// </summary>
+public sealed class Platform : IEndpointGroup
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var platform = app.MapGroup("/api/platform").WithTags("Platform").RequireAuthorization(Policies.Platform);
+        platform.MapGet("tenants", ListTenants).WithName("PlatformListTenants");
+        platform.MapGet("customers", ListCustomers).WithName("PlatformListCustomers");
+        platform.MapGet("tenants/{tenantId:guid}/customers", ListTenantCustomers).WithName("PlatformListTenantCustomers");
+
+        app.MapGet("/api/platform-access", ListAccess).WithTags("Tenant").WithName("ListPlatformAccess")
+            .RequireAuthorization(Policies.Admin);
+    }
+
+    public static Task<IReadOnlyList<TenantUsageDto>> ListTenants(IMediator mediator, CancellationToken cancellationToken) =>
+        mediator.Send(new ListTenants(), cancellationToken);
+
+    public static Task<PagedResult<PlatformCustomerDto>> ListCustomers(
+        IMediator mediator, CancellationToken cancellationToken, string? search = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(new ListAllCustomers(search, page, pageSize), cancellationToken);
+
+    public static Task<PagedResult<PlatformCustomerDto>> ListTenantCustomers(
+        Guid tenantId, IMediator mediator, CancellationToken cancellationToken,
+        string? search = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(new ListTenantCustomers(tenantId, search, page, pageSize), cancellationToken);
+
+    public static Task<PagedResult<PlatformAccessDto>> ListAccess(
+        IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(new ListPlatformAccess(page, pageSize), cancellationToken);
+}
