@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.AddSingleton<DbContexts>();
         services.AddSingleton<PlatformDb>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
+        services.AddSingleton<ITenantJobRunner, TenantJobRunner>();
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();
