@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddSingleton<PlatformDb>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
         services.AddSingleton<ITenantJobRunner, TenantJobRunner>();
+        services.AddScoped<JobScope>();
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();

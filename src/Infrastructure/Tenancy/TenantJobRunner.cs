@@ -20,6 +20,18 @@ public sealed class TenantJobRunner(IServiceScopeFactory scopes) : ITenantJobRun
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenantId);
+        scope.ServiceProvider.GetRequiredService<JobScope>().IsJob = true;
         return await job(scope.ServiceProvider, cancellationToken);
     }
+}
+
+/// <summary>
+/// Marks a scope as background work, so the caller is the job and never the HTTP request that may have started it
+/// (the request's context flows into tasks it starts).
+/// </summary>
+public sealed class JobScope
+{
+    public const string Actor = "job";
+
+    public bool IsJob { get; set; }
 }

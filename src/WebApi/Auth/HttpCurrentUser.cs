@@ -3,18 +3,19 @@ using CrmTenancy.Infrastructure.Tenancy;
 
 namespace CrmTenancy.WebApi.Auth;
 
-/// <summary>The caller, read from the validated token's claims.</summary>
-public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+/// <summary>The caller, read from the validated token's claims; in a background job's scope, the job.</summary>
+public sealed class HttpCurrentUser(IHttpContextAccessor accessor, JobScope job) : ICurrentUser
 {
     private System.Security.Claims.ClaimsPrincipal? Principal =>
-        accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+        !job.IsJob && accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
 
     public Guid? UserId => ClientId is { } client && Principal?.FindFirst(ClaimNames.Subject)?.Value is { } sub
                            && sub != client && Guid.TryParse(sub, out var id) ? id : null;
 
     public string? ClientId => Principal?.FindFirst(ClaimNames.ClientId)?.Value;
 
-    public string? Actor => UserId is { } user ? $"user:{user}" : ClientId is { } client ? $"client:{client}" : null;
+    public string? Actor => job.IsJob ? JobScope.Actor
+        : UserId is { } user ? $"user:{user}" : ClientId is { } client ? $"client:{client}" : null;
 
     public IReadOnlySet<string> Scopes =>
         Principal?.FindAll(ClaimNames.Scope).Select(c => c.Value).ToHashSet() ?? [];
