@@ -61,7 +61,7 @@ cmd_start() {
   if [[ ! -f "$PGDATA/PG_VERSION" ]]; then
     mkdir -p "$PGDATA"; chmod 700 "$PGDATA"
     [[ ${#AS[@]} -gt 0 ]] && chown -R "$PG_OS_USER": "$PGDATA"
-    run "$PGBIN/initdb" -D "$PGDATA" -U "$PGSUPERUSER" -E UTF8 --no-locale --no-sync --auth=trust >/dev/null
+    run "$PGBIN/initdb" -D "$PGDATA" -U "$PGSUPERUSER" -E UTF8 --locale=C.UTF-8 --no-sync --auth=trust >/dev/null
   fi
   touch "$PGLOG"; [[ ${#AS[@]} -gt 0 ]] && chown "$PG_OS_USER": "$PGLOG"
   if ! run "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then

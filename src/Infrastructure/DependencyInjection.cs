@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<Preconditions>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();

@@ -28,6 +28,7 @@ builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
     json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    json.SerializerOptions.Converters.Add(new AcceptableStringConverter());
     // An unknown field is refused (400 naming it) rather than silently dropped.
     json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

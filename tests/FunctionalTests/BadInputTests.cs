@@ -74,9 +74,20 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
     public async Task A_malformed_if_match_is_a_400_and_changes_nothing()
     {
         var id = (await CreateCustomerAsync(A, new { name = "Guarded" })).GetProperty("id").GetString();
-        using var response = await A.SendAsync(Request(HttpMethod.Put, $"/api/customers/{id}", new { name = "Changed", source = "web" }, "W/\"12\""));
+        using var response = await A.SendAsync(Request(HttpMethod.Put, $"/api/customers/{id}", new { name = "Changed", source = "web" }, "\"abc\""));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("If-Match", (await Json(response)).GetProperty("detail").GetString());
+        Assert.Equal("Guarded", (await Json(await A.GetAsync($"/api/customers/{id}"))).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_weak_if_match_never_matches_and_gets_412()
+    {
+        var created = await CreateCustomerAsync(A, new { name = "Guarded" });
+        var id = created.GetProperty("id").GetString();
+        using var response = await A.SendAsync(Request(HttpMethod.Put, $"/api/customers/{id}", new { name = "Changed", source = "web" },
+            $"W/\"{created.GetProperty("version").GetInt32()}\""));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Equal("Guarded", (await Json(await A.GetAsync($"/api/customers/{id}"))).GetProperty("name").GetString());
     }
 

@@ -101,8 +101,10 @@ public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : Pers
         Assert.Contains("email", conflict.Message);
     }
 
-    [Fact]
-    public async Task A_concurrent_change_makes_the_stale_save_fail_with_a_precondition()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_concurrent_change_fails_the_stale_save_with_412_if_the_caller_sent_if_match_else_409(bool ifMatchSent)
     {
         Guid id;
         await using (var scope = Fixture.For(TenantA))
@@ -116,11 +118,19 @@ public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : Pers
         await using var second = Fixture.For(TenantA);
         var mine = await first.Db.Customers.SingleAsync(c => c.Id == id);
         var theirs = await second.Db.Customers.SingleAsync(c => c.Id == id);
+        Assert.Equal(1, mine.Version);
+        if (ifMatchSent)
+            first.Get<IRepository<Customer>>().ExpectVersion(mine, mine.Version);
 
         theirs.AddTags(["theirs"]);
         await second.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
+        Assert.Equal(2, theirs.Version);
         mine.AddTags(["mine"]);
-        await Assert.ThrowsAsync<PreconditionFailedException>(() => first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None));
+        var save = first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
+        if (ifMatchSent)
+            await Assert.ThrowsAsync<PreconditionFailedException>(() => save);
+        else
+            Assert.Equal("concurrent-update", (await Assert.ThrowsAsync<ConflictException>(() => save)).Code);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public interface IRepository<T> : IReadRepository<T> where T : class
     /// Honours an If-Match precondition: fails at once if <paramref name="entity"/> is not at
     /// <paramref name="expectedVersion"/>, and makes the save fail if the row changed in between.
     /// </summary>
-    void ExpectVersion(T entity, uint? expectedVersion);
+    void ExpectVersion(T entity, int? expectedVersion);
 }
 
 public static class ReadRepositoryExtensions

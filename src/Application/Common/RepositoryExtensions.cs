@@ -12,7 +12,7 @@ public static class RepositoryExtensions
     /// caller's If-Match version. Missing and foreign ids both end in <see cref="NotFoundException"/>.
     /// </summary>
     public static async Task<T> LoadForChangeAsync<T>(
-        this IRepository<T> repository, ITenantContext tenant, Guid id, uint? expectedVersion, CancellationToken cancellationToken)
+        this IRepository<T> repository, ITenantContext tenant, Guid id, int? expectedVersion, CancellationToken cancellationToken)
         where T : AggregateRoot, ITenantOwned
     {
         var entity = await repository.FirstOrDefaultAsync(new ByIdSpecification<T>(tenant, id), cancellationToken)

@@ -21,7 +21,7 @@ public sealed class ContactDto
     public string? CreatedBy { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
     public string? UpdatedBy { get; init; }
-    public uint Version { get; init; }
+    public int Version { get; init; }
 }
 
 public sealed class ContactMappingProfile : Profile

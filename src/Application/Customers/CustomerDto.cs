@@ -27,7 +27,7 @@ public sealed class CustomerDto
     public DateTimeOffset? UpdatedAt { get; init; }
     public string? UpdatedBy { get; init; }
     /// <summary>The concurrency version; the API sends it as the ETag.</summary>
-    public uint Version { get; init; }
+    public int Version { get; init; }
 }
 
 public sealed class CustomerMappingProfile : Profile

@@ -10,8 +10,11 @@ public abstract class AggregateRoot : Entity, IAuditable
 
     public IReadOnlyCollection<IDomainEvent> DomainEvents => _domainEvents.AsReadOnly();
 
-    /// <summary>Concurrency token maintained by the database (PostgreSQL xmin); surfaced as the ETag.</summary>
-    public uint Version { get; private set; }
+    /// <summary>
+    /// The row's own change counter: 1 when created, one more per saved change. It is the concurrency token and
+    /// the ETag; unlike PostgreSQL's xmin it tells nothing about other tenants' activity.
+    /// </summary>
+    public int Version { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
     public string? CreatedBy { get; private set; }
@@ -26,11 +29,13 @@ public abstract class AggregateRoot : Entity, IAuditable
     {
         CreatedAt = at;
         CreatedBy = by;
+        Version = 1;
     }
 
     void IAuditable.StampUpdated(DateTimeOffset at, string? by)
     {
         UpdatedAt = at;
         UpdatedBy = by;
+        Version++;
     }
 }

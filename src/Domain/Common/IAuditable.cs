@@ -1,6 +1,6 @@
 namespace CrmTenancy.Domain.Common;
 
-/// <summary>Who created and last changed a row, and when; stamped by the persistence interceptor only.</summary>
+/// <summary>Who created and last changed a row, and when, and its version; stamped by the persistence interceptor only.</summary>
 public interface IAuditable
 {
     DateTimeOffset CreatedAt { get; }

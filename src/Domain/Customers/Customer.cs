@@ -9,6 +9,8 @@ public sealed class Customer : AggregateRoot, ITenantOwned
     public const int NameMaxLength = FieldLengths.Name;
     public const int CompanyNameMaxLength = FieldLengths.Name;
     public const int IndustryMaxLength = 100;
+    /// <summary>The largest total revenue the store keeps exactly (numeric(18,2)).</summary>
+    public const decimal MaxTotalRevenue = 9_999_999_999_999_999.99m;
 
     private static readonly Dictionary<CustomerStatus, CustomerStatus[]> AllowedTransitions = new()
     {
@@ -116,6 +118,8 @@ public sealed class Customer : AggregateRoot, ITenantOwned
             throw new DomainRuleException("purchase-amount-positive", "A purchase amount must be greater than zero.");
         if (Status == CustomerStatus.Churned)
             throw new DomainRuleException("purchase-churned-customer", "A churned customer must be reactivated before recording a purchase.");
+        if (TotalRevenue + amount > MaxTotalRevenue)
+            throw new DomainRuleException("revenue-limit", "The customer's total revenue would exceed what can be recorded.");
         TotalRevenue += amount;
         if (LastPurchaseDate is null || on > LastPurchaseDate)
             LastPurchaseDate = on;

@@ -13,7 +13,8 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// Reads through specifications and stages writes on the context; it never saves (the transaction behaviour
 /// does, once per command). A tenant-owned type is read only through a specification scoped to the current tenant.
 /// </summary>
-public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, IConfigurationProvider mapping) : IRepository<T>
+public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, IConfigurationProvider mapping, Preconditions preconditions)
+    : IRepository<T>
     where T : class
 {
     private static readonly bool IsTenantOwned = typeof(ITenantOwned).IsAssignableFrom(typeof(T));
@@ -40,10 +41,11 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, ICon
 
     public void Remove(T entity) => db.Set<T>().Remove(entity);
 
-    public void ExpectVersion(T entity, uint? expectedVersion)
+    public void ExpectVersion(T entity, int? expectedVersion)
     {
         if (expectedVersion is not { } expected || entity is not AggregateRoot aggregate)
             return;
+        preconditions.Given = true;
         if (aggregate.Version != expected)
             throw new PreconditionFailedException(typeof(T).Name);
         db.Entry(entity).Property(nameof(AggregateRoot.Version)).OriginalValue = expected;

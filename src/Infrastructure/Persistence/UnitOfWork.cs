@@ -12,7 +12,7 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// Saves a command's changes once. Domain events are published first, so their in-process handlers' writes join
 /// the same save; database refusals that callers can cause become typed outcomes (409, 412).
 /// </summary>
-public sealed class UnitOfWork(CrmDbContext db, IMediator mediator) : IUnitOfWork
+public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions) : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
@@ -23,10 +23,19 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator) : IUnitOfWor
         }
         catch (DbUpdateConcurrencyException exception)
         {
-            throw new PreconditionFailedException(exception.Entries.FirstOrDefault()?.Metadata.ClrType.Name ?? "resource");
+            // 412 answers a precondition the caller sent; a race the caller did not guard against is a 409.
+            var resource = exception.Entries.FirstOrDefault()?.Metadata.ClrType.Name ?? "resource";
+            if (preconditions.Given)
+                throw new PreconditionFailedException(resource);
+            throw new ConflictException("concurrent-update", $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException postgres && ConflictFor(postgres) is { } conflict)
         {
+            throw conflict;
+        }
+        catch (PostgresException postgres) when (ConflictFor(postgres) is { } conflict)
+        {
+            // Deferred constraints are checked at COMMIT, where the error is not wrapped in a DbUpdateException.
             throw conflict;
         }
     }
@@ -67,4 +76,10 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator) : IUnitOfWor
         "ix_tenants_slug" => "A tenant with this slug already exists.",
         _ => "A record with the same unique value already exists.",
     };
+}
+
+/// <summary>Whether the current request sent an If-Match precondition (scoped).</summary>
+public sealed class Preconditions
+{
+    public bool Given { get; set; }
 }

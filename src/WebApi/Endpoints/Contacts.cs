@@ -47,7 +47,7 @@ public sealed class Contacts : IEndpointGroup
     {
         var id = await mediator.Send(command, context.RequestAborted);
         var contact = await mediator.Send(new GetContact(id), context.RequestAborted);
-        return Resources.Created(context, $"/api/contacts/{id}", contact, contact.Version);
+        return Resources.CreatedOrLocation(context, $"/api/contacts/{id}", contact, contact.Version);
     }
 
     public static Task<IResult> Update(Guid id, UpdateContact command, IMediator mediator, HttpContext context) =>

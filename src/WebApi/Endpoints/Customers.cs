@@ -64,7 +64,7 @@ public sealed class Customers : IEndpointGroup
     {
         var id = await mediator.Send(command, context.RequestAborted);
         var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
-        return Resources.Created(context, $"/api/customers/{id}", customer, customer.Version);
+        return Resources.CreatedOrLocation(context, $"/api/customers/{id}", customer, customer.Version);
     }
 
     public static Task<IResult> Update(Guid id, UpdateCustomer command, IMediator mediator, HttpContext context) =>

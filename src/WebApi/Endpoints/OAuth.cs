@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.WebApi.Http;
 
 namespace CrmTenancy.WebApi.Endpoints;
 
@@ -18,7 +19,15 @@ public sealed class OAuth : IEndpointGroup
         NoStore(context.Response);
         if (!context.Request.HasFormContentType)
             return Error("invalid_request", "The request must be application/x-www-form-urlencoded.");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return Error("invalid_request", "The form body is malformed or too large.");
+        }
         if (form.Any(f => f.Value.Count > 1))
             return Error("invalid_request", "A parameter was sent more than once.");
 
@@ -33,6 +42,8 @@ public sealed class OAuth : IEndpointGroup
             return Error("unsupported_grant_type", "This server supports the client_credentials grant here.");
         if (clientId is null || clientSecret is null)
             return InvalidClient(context, usedBasic, "Client authentication is required.");
+        if (clientId.Length > OAuthClient.ClientIdMaxLength || !TextInput.IsAcceptable(clientId) || !TextInput.IsAcceptable(clientSecret))
+            return InvalidClient(context, usedBasic, "Client authentication failed.");
 
         var result = await grant.GrantAsync(clientId, clientSecret, form["scope"], context.RequestAborted);
         if (result.Error == "invalid_client")
@@ -97,10 +108,10 @@ public sealed class OAuth : IEndpointGroup
         return (form["client_id"], form["client_secret"], false, null);
     }
 
+    /// <summary>401 with a Basic challenge (RFC 6749 section 5.2; RFC 9110 requires the challenge on every 401).</summary>
     private static IResult InvalidClient(HttpContext context, bool usedBasic, string description)
     {
-        if (usedBasic)
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"crmtenancy\"";
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"crmtenancy\"";
         return Results.Json(new { error = "invalid_client", error_description = description }, statusCode: StatusCodes.Status401Unauthorized);
     }
 

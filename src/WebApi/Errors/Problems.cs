@@ -81,6 +81,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
     private static string DescribeJsonError(JsonException json, string field) => json.Message switch
     {
         var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a field of this request.",
+        var m when m.Contains("control characters", StringComparison.Ordinal) => "The text contains control characters.",
         var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
             "The value has the wrong type, or is not one of the allowed values.",
         _ => "The body is not well-formed JSON.",

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CrmTenancy.WebApi.Http;
 
 /// <summary>
-/// Caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
+/// Refuses control characters in the path and query, and caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
 /// answers early when Content-Length already says too much).
 /// </summary>
 public sealed class RequestLimits(RequestDelegate next)
@@ -16,6 +16,13 @@ public sealed class RequestLimits(RequestDelegate next)
             feature.MaxRequestBodySize = MaxBodyBytes;
         if (context.Request.ContentLength > MaxBodyBytes)
             throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+        if (!TextInput.IsAcceptable(context.Request.Path.Value))
+            throw new BadHttpRequestException("The path contains control characters.");
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (!TextInput.IsAcceptable(name) || values.Any(v => !TextInput.IsAcceptable(v)))
+                throw new BadHttpRequestException($"Query parameter '{name}' contains control characters.");
+        }
         return next(context);
     }
 }

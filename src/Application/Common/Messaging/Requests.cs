@@ -23,7 +23,7 @@ public interface IPlatformRequest : IAllowWithoutTenant;
 /// <summary>A command that honours an If-Match precondition on the aggregate it changes.</summary>
 public interface IConditionalCommand
 {
-    uint? ExpectedVersion { get; }
+    int? ExpectedVersion { get; }
 }
 
 /// <summary>Wraps a domain event for in-process handlers (MediatR notifications), inside the command's transaction.</summary>

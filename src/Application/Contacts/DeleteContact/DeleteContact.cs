@@ -6,7 +6,7 @@ using MediatR;
 
 namespace CrmTenancy.Application.Contacts.DeleteContact;
 
-public sealed record DeleteContact(Guid Id, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record DeleteContact(Guid Id, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
 public sealed class DeleteContactHandler(IRepository<Contact> contacts, ITenantContext tenant) : IRequestHandler<DeleteContact, Unit>
 {

@@ -7,7 +7,7 @@ using MediatR;
 namespace CrmTenancy.Application.Contacts.SetPrimaryContact;
 
 /// <summary>Makes the contact its customer's primary contact; the previous primary, if any, stops being one.</summary>
-public sealed record SetPrimaryContact(Guid Id, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record SetPrimaryContact(Guid Id, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
 public sealed class SetPrimaryContactHandler(IRepository<Contact> contacts, ITenantContext tenant)
     : IRequestHandler<SetPrimaryContact, Unit>

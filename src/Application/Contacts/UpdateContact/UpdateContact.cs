@@ -26,7 +26,7 @@ public sealed record UpdateContact(
 
     /// <summary>From the If-Match header, never from the body.</summary>
     [JsonIgnore]
-    public uint? ExpectedVersion { get; init; }
+    public int? ExpectedVersion { get; init; }
 }
 
 public sealed class UpdateContactValidator : AbstractValidator<UpdateContact>

@@ -8,7 +8,7 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.AssignCustomer;
 
 /// <summary>Assigns the customer to a user of the tenant, or unassigns it (no assignee).</summary>
-public sealed record AssignCustomer(Guid Id, Guid? AssigneeId, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record AssignCustomer(Guid Id, Guid? AssigneeId, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
 public sealed class AssignCustomerValidator : AbstractValidator<AssignCustomer>
 {

@@ -7,7 +7,7 @@ using MediatR;
 
 namespace CrmTenancy.Application.Customers.ChangeCustomerStatus;
 
-public sealed record ChangeCustomerStatus(Guid Id, CustomerStatus Status, uint? ExpectedVersion = null)
+public sealed record ChangeCustomerStatus(Guid Id, CustomerStatus Status, int? ExpectedVersion = null)
     : ICommand<Unit>, IConditionalCommand;
 
 public sealed class ChangeCustomerStatusValidator : AbstractValidator<ChangeCustomerStatus>

@@ -9,7 +9,7 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.DeleteCustomer;
 
 /// <summary>Deletes a customer; its contacts stay, unlinked (they are people the tenant still knows).</summary>
-public sealed record DeleteCustomer(Guid Id, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record DeleteCustomer(Guid Id, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
 public sealed class DeleteCustomerHandler(IRepository<Customer> customers, IRepository<Contact> contacts, ITenantContext tenant)
     : IRequestHandler<DeleteCustomer, Unit>

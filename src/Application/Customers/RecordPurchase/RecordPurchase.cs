@@ -8,7 +8,7 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.RecordPurchase;
 
 /// <summary>Adds a purchase to the customer's revenue; <c>On</c> defaults to today (UTC).</summary>
-public sealed record RecordPurchase(Guid Id, decimal Amount, DateOnly? On = null, uint? ExpectedVersion = null)
+public sealed record RecordPurchase(Guid Id, decimal Amount, DateOnly? On = null, int? ExpectedVersion = null)
     : ICommand<Unit>, IConditionalCommand;
 
 public sealed class RecordPurchaseValidator : AbstractValidator<RecordPurchase>

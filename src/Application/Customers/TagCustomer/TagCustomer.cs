@@ -7,15 +7,15 @@ using MediatR;
 
 namespace CrmTenancy.Application.Customers.TagCustomer;
 
-public sealed record AddCustomerTags(Guid Id, IReadOnlyList<string> Tags, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record AddCustomerTags(Guid Id, IReadOnlyList<string> Tags, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
-public sealed record RemoveCustomerTag(Guid Id, string Tag, uint? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
+public sealed record RemoveCustomerTag(Guid Id, string Tag, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand;
 
 public sealed class AddCustomerTagsValidator : AbstractValidator<AddCustomerTags>
 {
     public AddCustomerTagsValidator()
     {
-        RuleFor(x => x.Tags).NotEmpty().Must(t => t.Count <= CustomerTags.MaxPerCustomer)
+        RuleFor(x => x.Tags).NotEmpty().Must(t => t is null || t.Count <= CustomerTags.MaxPerCustomer)
             .WithMessage($"At most {CustomerTags.MaxPerCustomer} tags at once.");
         RuleForEach(x => x.Tags).ValidTag();
     }

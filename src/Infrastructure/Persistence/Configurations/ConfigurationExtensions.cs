@@ -7,14 +7,14 @@ namespace CrmTenancy.Infrastructure.Persistence.Configurations;
 internal static class ConfigurationExtensions
 {
     /// <summary>
-    /// The common shape of an aggregate table: PK (Id) with ids from the domain, the xmin concurrency token,
+    /// The common shape of an aggregate table: PK (Id) with ids from the domain, the version concurrency token,
     /// audit columns; domain events are not persisted.
     /// </summary>
     public static void ConfigureAggregate<T>(this EntityTypeBuilder<T> builder) where T : AggregateRoot
     {
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Id).ValueGeneratedNever();
-        builder.Property(e => e.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
+        builder.Property(e => e.Version).IsConcurrencyToken();
         builder.Property(e => e.CreatedBy).HasMaxLength(FieldLengths.Actor);
         builder.Property(e => e.UpdatedBy).HasMaxLength(FieldLengths.Actor);
         builder.Ignore(e => e.DomainEvents);

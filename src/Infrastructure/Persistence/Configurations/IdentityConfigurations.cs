@@ -19,6 +19,8 @@ public sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthCli
         builder.Property(c => c.AllowedScopes).IsRequired();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => new { c.TenantId, c.ClientId });
+        // The tenant key every tenant table has (a platform client's tenant is null).
+        builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
         builder.Ignore(c => c.IsActive);
     }
 }

@@ -30,7 +30,7 @@ public sealed class DeleteCustomerHandlerTests
         });
         Assert.Equal(other.Id, elsewhere.CustomerId);
         Assert.True(elsewhere.IsPrimary);
-        customers.Received(1).ExpectVersion(customer, 4u);
+        customers.Received(1).ExpectVersion(customer, 4);
         customers.Received(1).Remove(customer);
         customers.DidNotReceive().Remove(other);
         contacts.DidNotReceiveWithAnyArgs().Remove(default!);

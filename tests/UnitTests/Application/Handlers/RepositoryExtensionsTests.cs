@@ -18,10 +18,10 @@ public sealed class RepositoryExtensionsTests
     {
         var repository = InMemory.Repository(TestData.TenantA, _own, _foreign);
 
-        var loaded = await repository.LoadForChangeAsync(TestData.TenantContext(TestData.TenantA), _own.Id, 7u, CancellationToken.None);
+        var loaded = await repository.LoadForChangeAsync(TestData.TenantContext(TestData.TenantA), _own.Id, 7, CancellationToken.None);
 
         Assert.Same(_own, loaded);
-        repository.Received(1).ExpectVersion(_own, 7u);
+        repository.Received(1).ExpectVersion(_own, 7);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RepositoryExtensionsTests
         var missing = Guid.CreateVersion7();
 
         var error = await Assert.ThrowsAsync<NotFoundException>(() =>
-            repository.LoadForChangeAsync(TestData.TenantContext(TestData.TenantA), missing, 3u, CancellationToken.None));
+            repository.LoadForChangeAsync(TestData.TenantContext(TestData.TenantA), missing, 3, CancellationToken.None));
 
         Assert.Equal(nameof(Customer), error.Resource);
         Assert.Contains(missing.ToString(), error.Message);

@@ -24,7 +24,7 @@ public sealed class SetPrimaryContactHandlerTests
         Assert.False(previous.IsPrimary);
         Assert.Equal(customer.Id, previous.CustomerId);
         Assert.True(primaryElsewhere.IsPrimary);
-        contacts.Received(1).ExpectVersion(next, 2u);
+        contacts.Received(1).ExpectVersion(next, 2);
     }
 
     [Fact]
