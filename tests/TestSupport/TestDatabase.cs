@@ -73,7 +73,10 @@ public sealed class TestDatabase : IAsyncDisposable
     private static async Task<string> EnsureTemplateAsync(NpgsqlConnectionStringBuilder server)
     {
         await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options, new TenantContext());
-        var migrations = NpgsqlSetup.MigrationsHistoryTable + ":" + string.Join(",", probe.Database.GetMigrations());
+        // Named after the migrations and the build of the assembly that holds them, so a migration edited in place
+        // (before it is shared) never reuses a template built from its previous text.
+        var migrations = NpgsqlSetup.MigrationsHistoryTable + ":" + string.Join(",", probe.Database.GetMigrations())
+                         + ":" + typeof(CrmDbContext).Assembly.ManifestModule.ModuleVersionId;
         var template = "crm_template_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(migrations)))[..12];
 
         await using var admin = new NpgsqlConnection(server.ConnectionString);
@@ -85,6 +88,7 @@ public sealed class TestDatabase : IAsyncDisposable
             exists.Parameters.AddWithValue("name", template);
             if (await exists.ExecuteScalarAsync() is null)
             {
+                await DropStaleTemplatesAsync(admin);
                 await Execute(admin, $"CREATE DATABASE \"{template}\"");
                 var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template, Pooling = false }.ConnectionString;
                 await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connection).Options, new TenantContext());
@@ -96,6 +100,21 @@ public sealed class TestDatabase : IAsyncDisposable
             await Execute(admin, $"SELECT pg_advisory_unlock({TemplateLock})");
         }
         return template;
+    }
+
+    /// <summary>Templates of earlier builds are no use any more.</summary>
+    private static async Task DropStaleTemplatesAsync(NpgsqlConnection admin)
+    {
+        var stale = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'crm\\_template\\_%'", admin))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                stale.Add(reader.GetString(0));
+        }
+        foreach (var name in stale)
+            await Execute(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
