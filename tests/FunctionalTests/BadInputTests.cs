@@ -25,6 +25,8 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
         { "/api/customers", """{"name":"ok","website":"javascript:alert(1)"}""", "400", "website" },
         { "/api/customers", """{"name":"ok","tags":["   "]}""", "400", "tags[0]" },
         { "/api/customers", """{"name":"ok","tags":["vip",null]}""", "400", "tags[1]" },
+        { "/api/customers", """{"name":"a\u0000b"}""", "400", "name" },
+        { "/api/contacts", """{"firstName":"a","lastName":"b\u0007"}""", "400", "lastName" },
         { "/api/contacts", """{"firstName":"a"}""", "400", "lastName" },
         { "/api/contacts", """{"firstName":"a","lastName":"b","type":"enemy"}""", "400", "type" },
         { "/api/contacts", """{"firstName":"a","lastName":"b","customerId":"not-a-guid"}""", "400", "customerId" },
@@ -124,5 +126,36 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
         using var response = await A.GetAsync("/api/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Theory]
+    [InlineData("/api/customers?search=a%00b")]
+    [InlineData("/api/customers?tag=a%00")]
+    [InlineData("/api/contacts?search=%00")]
+    public async Task Control_characters_in_the_query_get_a_400(string url)
+    {
+        using var response = await A.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("control characters", (await Json(response)).GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"tags":null}""")]
+    [InlineData("""{"tags":[]}""")]
+    public async Task Adding_no_tags_is_a_400_naming_tags(string body)
+    {
+        var id = (await CreateCustomerAsync(A, new { name = "Tagless" })).GetProperty("id").GetString();
+        using var response = await A.PostAsync($"/api/customers/{id}/tags", RawJson(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await Json(response)).GetProperty("errors").TryGetProperty("tags", out _));
+    }
+
+    [Fact]
+    public async Task Search_lowercases_non_ascii_letters_like_the_database_does()
+    {
+        await CreateCustomerAsync(A, new { name = "Émile Zola SARL" });
+        var page = await Json(await A.GetAsync("/api/customers?search=émile"));
+        Assert.Equal(1, page.GetProperty("totalCount").GetInt32());
     }
 }

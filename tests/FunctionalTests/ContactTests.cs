@@ -51,7 +51,7 @@ public sealed class ContactTests(ApiFactory factory) : ApiTest(factory)
 
         using var moved = await A.SendAsync(Request(HttpMethod.Put, $"/api/contacts/{id}",
             new { firstName = "Moving", lastName = "Person", type = "partner", customerId = second.GetProperty("id").GetString() },
-            $"\"{contact.GetProperty("version").GetUInt32()}\""));
+            $"\"{contact.GetProperty("version").GetInt32()}\""));
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal(second.GetProperty("id").GetGuid(), (await Json(moved)).GetProperty("customerId").GetGuid());
 

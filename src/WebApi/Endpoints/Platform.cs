@@ -1,7 +1,6 @@
 using CrmTenancy.Application.Common.Paging;
 using CrmTenancy.Application.Platform;
-using CrmTenancy.Application.Platform.ListAllCustomers;
-using CrmTenancy.Application.Platform.ListTenantCustomers;
+using CrmTenancy.Application.Platform.ListPlatformCustomers;
 using CrmTenancy.Application.Platform.ListTenants;
 using CrmTenancy.Application.Tenants.ListPlatformAccess;
 using CrmTenancy.WebApi.Auth;
@@ -31,12 +30,12 @@ public sealed class Platform : IEndpointGroup
 
     public static Task<PagedResult<PlatformCustomerDto>> ListCustomers(
         IMediator mediator, CancellationToken cancellationToken, string? search = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
-        mediator.Send(new ListAllCustomers(search, page, pageSize), cancellationToken);
+        mediator.Send(new ListPlatformCustomers(null, search, page, pageSize), cancellationToken);
 
     public static Task<PagedResult<PlatformCustomerDto>> ListTenantCustomers(
         Guid tenantId, IMediator mediator, CancellationToken cancellationToken,
         string? search = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
-        mediator.Send(new ListTenantCustomers(tenantId, search, page, pageSize), cancellationToken);
+        mediator.Send(new ListPlatformCustomers(tenantId, search, page, pageSize), cancellationToken);
 
     public static Task<PagedResult<PlatformAccessDto>> ListAccess(
         IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize) =>

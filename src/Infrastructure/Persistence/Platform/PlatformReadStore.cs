@@ -49,10 +49,13 @@ public sealed class PlatformReadStore(PlatformDb platform, ICurrentUser user, Ti
         }
         var total = await customers.CountAsync(cancellationToken);
         var items = await customers
-            .Join(db.Tenants, c => c.TenantId, t => t.Id, (c, t) => new PlatformCustomerDto(
-                c.Id, c.TenantId, t.Name, t.Slug, c.Name, c.Email, c.CompanyName, c.Status, c.OwnerId, c.AssigneeId, c.CreatedBy, c.CreatedAt))
-            .OrderBy(c => c.TenantName).ThenBy(c => c.Name).ThenBy(c => c.Id)
+            .Join(db.Tenants, c => c.TenantId, t => t.Id, (c, t) => new { Customer = c, Tenant = t })
+            .OrderBy(x => x.Tenant.Name).ThenBy(x => x.Customer.Name).ThenBy(x => x.Customer.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(x => new PlatformCustomerDto(
+                x.Customer.Id, x.Customer.TenantId, x.Tenant.Name, x.Tenant.Slug, x.Customer.Name, x.Customer.Email,
+                x.Customer.CompanyName, x.Customer.Status, x.Customer.OwnerId, x.Customer.AssigneeId, x.Customer.CreatedBy,
+                x.Customer.CreatedAt))
             .ToListAsync(cancellationToken);
         return new PagedResult<PlatformCustomerDto>(items, page, pageSize, total);
     }
