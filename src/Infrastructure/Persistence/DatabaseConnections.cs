@@ -21,8 +21,23 @@ public sealed record DatabaseConnections(string Owner, string App, string Platfo
             ?? throw new InvalidOperationException("ConnectionStrings:Crm (the database owner's connection) is not set.");
         return new DatabaseConnections(
             owner,
-            configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole),
+            WithAutoPrepare(configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole)),
             configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole));
+    }
+
+    /// <summary>
+    /// The application repeats a small set of statements: Npgsql prepares them after two uses, which saves the
+    /// planning that row-level security makes dearer (docs/performance.md). An explicit setting is kept.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
     }
 
     public static string AsRole(string connectionString, string role) =>

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Throughput of get and list customers with row-level security on (the application role) and off (the owner,
+# which bypasses the policies), alternating in one run. Needs wrk (apt-get install -y wrk) and a Release build:
+#   dotnet build -c Release && scripts/bench-rls.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BASE=http://127.0.0.1:5080
+DURATION="${DURATION:-10s}"
+EXTRA="${EXTRA:-}"   # appended to the application's connection string, e.g. ";Max Auto Prepare=32"
+OWNER="$(./scripts/pg.sh start run | tail -1)"
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER") dbname=crm user=postgres" -qtAX "$@"; }
+APP=bin/Release/net10.0/CrmTenancy.WebApi.dll
+
+start_api() { # $1: the application's connection string
+  (cd src/WebApi && ConnectionStrings__Crm="$OWNER" ConnectionStrings__CrmApp="$1" Database__Migrate=true Database__SeedDemoData=true \
+    Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$BASE dotnet "$APP" >/tmp/crm-bench-api.log 2>&1 &)
+  for _ in $(seq 1 60); do curl -sf $BASE/health/ready >/dev/null && return; sleep 1; done
+  echo "the API did not start" >&2; exit 1
+}
+stop_api() { pkill -f "dotnet $APP" || true; sleep 2; }
+
+start_api "$(sed 's/Username=postgres/Username=crm_app/' <<<"$OWNER")"
+TA=$(psql -c "select id from tenants where slug='acme'")
+TB=$(psql -c "select id from tenants where slug='globex'")
+if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
+  psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
+           select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
+                  array['bulk'], 0, now(), 1
+           from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
+fi
+TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
+  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$TOKEN" > /tmp/crm-bench-auth.lua
+ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+stop_api
+
+for round in 1 2; do
+  for mode in on off; do
+    if [[ $mode == on ]]; then start_api "$(sed 's/Username=postgres/Username=crm_app/' <<<"$OWNER")$EXTRA"; else start_api "$OWNER$EXTRA"; fi
+    for url in "/api/customers/$ID" "/api/customers?pageSize=25"; do
+      wrk -t2 -c32 -d2s -s /tmp/crm-bench-auth.lua "$BASE$url" >/dev/null   # warm-up
+      result=$(wrk -t2 -c32 -d"$DURATION" --latency -s /tmp/crm-bench-auth.lua "$BASE$url")
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
+      p50=$(awk '$1=="50%" {print $2}' <<<"$result")
+      p99=$(awk '$1=="99%" {print $2}' <<<"$result")
+      echo "round $round  rls $mode  $url  $rps req/s  p50 $p50  p99 $p99"
+    done
+    stop_api
+  done
+done
+./scripts/pg.sh stop run >/dev/null
