@@ -27,17 +27,19 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
         Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
     }
 
-    [Fact]
-    public async Task A_customer_search_within_a_tenant_can_use_the_trigram_index()
+    [Theory]
+    [InlineData("SELECT id FROM customers WHERE tenant_id = gen_random_uuid() AND lower(name) LIKE '%acme%'", "ix_customers_name_trgm")]
+    [InlineData("SELECT id FROM customers WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
+        "ix_customers_tenant_id_recent")]
+    public async Task Searches_and_the_recent_view_within_a_tenant_can_use_their_indexes(string query, string index)
     {
         await using var connection = new NpgsqlConnection(Fixture.Database.ConnectionString);
         await connection.OpenAsync();
-        await using var plan = new NpgsqlCommand(
-            "SET enable_seqscan = off; EXPLAIN SELECT id FROM customers WHERE tenant_id = gen_random_uuid() AND lower(name) LIKE '%acme%'", connection);
+        await using var plan = new NpgsqlCommand($"SET enable_seqscan = off; EXPLAIN {query}", connection);
         var lines = new List<string>();
         await using (var reader = await plan.ExecuteReaderAsync())
             while (await reader.ReadAsync())
                 lines.Add(reader.GetString(0));
-        Assert.Contains(lines, l => l.Contains("ix_customers_name_trgm"));
+        Assert.Contains(lines, l => l.Contains(index));
     }
 }
