@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of get and list customers with row-level security on (the application role) and off (the owner,
-# which bypasses the policies), alternating in one run. Needs wrk (apt-get install -y wrk) and a Release build:
+# which bypasses the policies), alternating in one run. It adds 10,000 bulk customers to the run cluster's demo
+# data (once) and stops that cluster at the end: run it when ./build.sh --target=Run is not serving. Needs wrk (apt-get install -y wrk) and a Release build:
 #   dotnet build -c Release && scripts/bench-rls.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,12 +15,15 @@ psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<
 APP=bin/Release/net10.0/CrmTenancy.WebApi.dll
 
 start_api() { # $1: the application's connection string
-  (cd src/WebApi && ConnectionStrings__Crm="$OWNER" ConnectionStrings__CrmApp="$1" Database__Migrate=true Database__SeedDemoData=true \
-    Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$BASE dotnet "$APP" >/tmp/crm-bench-api.log 2>&1 &)
+  cd src/WebApi
+  ConnectionStrings__Crm="$OWNER" ConnectionStrings__CrmApp="$1" Database__Migrate=true Database__SeedDemoData=true \
+    Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$BASE dotnet "$APP" >/tmp/crm-bench-api.log 2>&1 &
+  API_PID=$!
+  cd "$ROOT"
   for _ in $(seq 1 60); do curl -sf $BASE/health/ready >/dev/null && return; sleep 1; done
   echo "the API did not start" >&2; exit 1
 }
-stop_api() { pkill -f "dotnet $APP" || true; sleep 2; }
+stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 
 start_api "$(sed 's/Username=postgres/Username=crm_app/' <<<"$OWNER")"
 TA=$(psql -c "select id from tenants where slug='acme'")

@@ -89,7 +89,8 @@ public sealed class TestDatabase : IAsyncDisposable
             if (await exists.ExecuteScalarAsync() is null)
             {
                 await DropStaleTemplatesAsync(admin);
-                await Execute(admin, $"CREATE DATABASE \"{template}\"");
+                // UTF-8 character classes whatever the cluster was created with, so lower() agrees with .NET.
+                await Execute(admin, $"CREATE DATABASE \"{template}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C'");
                 var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template, Pooling = false }.ConnectionString;
                 await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connection).Options, new TenantContext());
                 await context.Database.MigrateAsync();

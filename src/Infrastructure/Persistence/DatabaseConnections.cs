@@ -31,13 +31,11 @@ public sealed record DatabaseConnections(string Owner, string App, string Platfo
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 64;
-            builder.AutoPrepareMinUsages = 2;
-        }
-        return builder.ConnectionString;
+        // Only when the key is absent: "Max Auto Prepare=0" (behind a transaction pooler, say) is kept.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
     }
 
     public static string AsRole(string connectionString, string role) =>

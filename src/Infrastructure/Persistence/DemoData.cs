@@ -28,9 +28,12 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
+        // Existence checks read through the platform role: with FORCE row-level security an owner that is not a
+        // superuser sees no tenant's rows without a tenant set.
+        await using var lookup = contexts.Platform();
         await using (var platform = contexts.Owner(new TenantContext(), SystemActor.Instance))
         {
-            if (!await platform.OAuthClients.AnyAsync(c => c.ClientId == PlatformClientId, cancellationToken))
+            if (!await lookup.OAuthClients.AnyAsync(c => c.ClientId == PlatformClientId, cancellationToken))
             {
                 platform.OAuthClients.Add(OAuthClient.CreateConfidential(
                     null, PlatformClientId, "Platform operator console", ClientSecretHasher.Hash(PlatformClientSecret), [Scopes.Platform], clock.GetUtcNow()));
@@ -42,7 +45,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         {
             var tenantContext = new TenantContext();
             await using var db = contexts.Owner(tenantContext, SystemActor.Instance);
-            if (await db.Tenants.AnyAsync(t => t.Slug == demo.Slug, cancellationToken))
+            if (await lookup.Tenants.AnyAsync(t => t.Slug == demo.Slug, cancellationToken))
                 continue;
 
             var tenant = Tenant.Create(demo.Name, demo.Slug);

@@ -18,11 +18,11 @@ public static class ETags
         var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
             return null;
-        if (EntityTagHeaderValue.TryParse(header.Trim(), out var tag)
-            && int.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (EntityTagHeaderValue.TryParseList([header], out var tags) && tags.Count == 1
+            && int.TryParse(tags[0].Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             // A weak tag never matches under the strong comparison If-Match requires (RFC 9110 section 13.1.1).
-            return tag.IsWeak ? throw new PreconditionFailedException("resource") : version;
+            return tags[0].IsWeak ? throw new PreconditionFailedException("resource") : version;
         }
         throw new BadHttpRequestException("If-Match must be one ETag returned by this API, such as \"1234\".");
     }

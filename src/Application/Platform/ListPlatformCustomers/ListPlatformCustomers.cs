@@ -27,9 +27,16 @@ public sealed class ListPlatformCustomersHandler(IPlatformReadStore platform)
         if (request.TenantId is { } tenantId && !await platform.TenantExistsAsync(tenantId, cancellationToken))
             throw new NotFoundException("Tenant", tenantId);
         var page = await platform.ListCustomersAsync(request.TenantId, request.Search, request.Page, request.PageSize, cancellationToken);
-        IReadOnlyCollection<Guid> audited = request.TenantId is { } one ? [one] : page.Items.Select(c => c.TenantId).Distinct().ToList();
-        await platform.RecordAccessAsync(audited, request.TenantId is null ? "customers.list-all" : "customers.list-tenant",
-            $"page {request.Page}, search '{request.Search}'", cancellationToken);
+        if (request.TenantId is { } one)
+        {
+            await platform.RecordAccessAsync([one], "customers.list-tenant", $"page {request.Page}, search '{request.Search}'", cancellationToken);
+        }
+        else
+        {
+            // The search term may name another tenant's customer: a tenant's trail only says that a search was made.
+            await platform.RecordAccessAsync(page.Items.Select(c => c.TenantId).Distinct().ToList(), "customers.list-all",
+                $"page {request.Page}{(string.IsNullOrWhiteSpace(request.Search) ? "" : ", with a search")}", cancellationToken);
+        }
         return page;
     }
 }

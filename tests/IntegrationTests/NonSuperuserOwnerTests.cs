@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using CrmTenancy.Application;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure;
+using CrmTenancy.Infrastructure.Persistence;
+using CrmTenancy.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NSubstitute;
+
+namespace CrmTenancy.IntegrationTests;
+
+/// <summary>
+/// Production runs the migrations as an owner that is not a superuser, so FORCE row-level security binds it too.
+/// Migrating and seeding (twice: seeding is idempotent) must still work.
+/// </summary>
+public sealed class NonSuperuserOwnerTests
+{
+    private const string OwnerRole = "crm_owner_test";
+
+    [Fact]
+    public async Task Migrations_and_demo_seeding_work_for_an_owner_that_is_not_a_superuser()
+    {
+        var server = new NpgsqlConnectionStringBuilder(TestDatabase.ServerConnectionString) { Database = "postgres", Pooling = false };
+        var database = $"crm_test_owner_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await Execute(admin, $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN " +
+                                 $"CREATE ROLE {OwnerRole} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE; END IF; END $$;");
+            await Execute(admin, $"CREATE DATABASE \"{database}\" OWNER {OwnerRole} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C'");
+            // The application roles are cluster-wide; make sure they exist, as an operator would before the first migration.
+            await Execute(admin, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_app') THEN CREATE ROLE crm_app LOGIN; END IF; " +
+                                 "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_platform') THEN CREATE ROLE crm_platform LOGIN; END IF; END $$;");
+        }
+        try
+        {
+            var owner = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Username = OwnerRole }.ConnectionString;
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Crm"] = owner,
+                ["Database:Migrate"] = "true",
+                ["Database:SeedDemoData"] = "true",
+            }).Build();
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton(Substitute.For<ICurrentUser>());
+            services.AddApplication();
+            services.AddInfrastructure(configuration);
+            await using var provider = services.BuildServiceProvider();
+
+            await provider.PrepareDatabaseAsync(configuration, CancellationToken.None);
+            await provider.PrepareDatabaseAsync(configuration, CancellationToken.None);
+
+            await using var platform = provider.GetRequiredService<DbContexts>().Platform();
+            Assert.Equal(DemoData.Tenants.Count, await platform.Tenants.CountAsync());
+            Assert.Equal(DemoData.Tenants.Count + 1, await platform.OAuthClients.CountAsync());
+            Assert.Equal(DemoData.Tenants.Count, await platform.Customers.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server.ConnectionString);
+            await admin.OpenAsync();
+            await Execute(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
