@@ -145,7 +145,8 @@ public sealed class PlatformTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(["customers.list-tenant", "customers.list-all", "tenants.list-usage"], records.Select(r => Text(r, "action")));
         Assert.All(records, r => Assert.Equal(Actor, Text(r, "actor")));
         Assert.Equal("page 1, search ''", Text(records[0], "details"));
-        Assert.Equal("page 1, search 'alpha'", Text(records[1], "details"));
+        // A cross-tenant search leaves only the fact of a search in each tenant's trail, never the term.
+        Assert.Equal("page 1, with a search", Text(records[1], "details"));
         var times = records.Select(r => r.GetProperty("at").GetDateTimeOffset()).ToList();
         Assert.Equal(times.OrderDescending(), times);
 
