@@ -36,7 +36,17 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 // Binding failures (a malformed body, a query value of the wrong type) reach the one problem-details handler,
 // which names the field, instead of ending as an empty 400.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+{
+    // Strings are read by AcceptableStringConverter, which hides their type from the schema generator: restore it.
+    if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+        schema.Type = (context.JsonPropertyInfo?.IsSetNullable ?? false)
+            ? Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null
+            : Microsoft.OpenApi.JsonSchemaType.String;
+    if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null)
+        schema.Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+    return Task.CompletedTask;
+}));
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 var app = builder.Build();
