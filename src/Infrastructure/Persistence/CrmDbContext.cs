@@ -30,8 +30,6 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// </summary>
     internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
 
-    internal ITenantContext Tenant => tenant;
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("pg_trgm");

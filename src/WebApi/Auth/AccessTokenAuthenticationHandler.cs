@@ -48,14 +48,15 @@ public sealed class AccessTokenAuthenticationHandler(
         Response.Headers.WWWAuthenticate = error is null
             ? "Bearer"
             : $"Bearer error=\"invalid_token\", error_description=\"{error}\"";
-        return Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+        return Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized", error is null ? "token-required" : "invalid-token",
             error ?? "An access token is required (Authorization: Bearer ...).");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
-        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden", "The access token lacks the scope this operation needs.");
+        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden", "insufficient-scope",
+            "The access token lacks the scope this operation needs.");
     }
 
     private AuthenticateResult Fail(string error)

@@ -101,8 +101,8 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
 
 public static class Problems
 {
-    public static Task Write(HttpContext context, int status, string title, string detail) =>
-        Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" });
+    public static Task Write(HttpContext context, int status, string title, string code, string detail) =>
+        Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Type = ProblemDetailsExceptionHandler.TypeBase + code });
 
     public static async Task Write(HttpContext context, ProblemDetails problem)
     {

@@ -15,7 +15,7 @@ public static class Resources
         return TypedResults.Ok(resource);
     }
 
-    public static IResult Created<T>(HttpContext context, string location, T resource, int version)
+    private static IResult Created<T>(HttpContext context, string location, T resource, int version)
     {
         context.Response.Headers.ETag = ETags.For(version);
         return TypedResults.Created(location, resource);
