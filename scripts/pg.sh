@@ -38,7 +38,8 @@ if [[ "$(id -u)" == 0 ]]; then
 else
   AS=()
 fi
-run() { "${AS[@]}" "$@"; }
+# From /: the server's OS user may not be allowed into the current folder.
+run() { (cd / && "${AS[@]}" "$@"); }
 
 # The server's OS user must be able to enter every parent folder of the data folder; a checkout under a
 # 0700 folder (such as /root) cannot host it, so fall back to a folder under /tmp named after the checkout.
