@@ -19,7 +19,7 @@ internal static class SnakeCaseNames
             foreach (var property in entity.GetProperties())
             {
                 var column = property.GetColumnName(store);
-                if (column is not null && column != "xmin")
+                if (column is not null)
                     property.SetColumnName(ToSnake(column));
             }
             foreach (var key in entity.GetKeys())
