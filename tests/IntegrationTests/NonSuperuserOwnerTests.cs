@@ -28,11 +28,11 @@ public sealed class NonSuperuserOwnerTests
         await using (var admin = new NpgsqlConnection(server.ConnectionString))
         {
             await admin.OpenAsync();
-            await Execute(admin, $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN " +
+            await TestDatabase.Execute(admin, $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN " +
                                  $"CREATE ROLE {OwnerRole} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE; END IF; END $$;");
-            await Execute(admin, $"CREATE DATABASE \"{database}\" OWNER {OwnerRole} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C'");
+            await TestDatabase.Execute(admin, $"CREATE DATABASE \"{database}\" OWNER {OwnerRole} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C'");
             // The application roles are cluster-wide; make sure they exist, as an operator would before the first migration.
-            await Execute(admin, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_app') THEN CREATE ROLE crm_app LOGIN; END IF; " +
+            await TestDatabase.Execute(admin, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_app') THEN CREATE ROLE crm_app LOGIN; END IF; " +
                                  "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_platform') THEN CREATE ROLE crm_platform LOGIN; END IF; END $$;");
         }
         try
@@ -64,13 +64,7 @@ public sealed class NonSuperuserOwnerTests
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(server.ConnectionString);
             await admin.OpenAsync();
-            await Execute(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await TestDatabase.Execute(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
         }
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -118,7 +118,8 @@ public sealed class TestDatabase : IAsyncDisposable
             await Execute(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql)
+    /// <summary>Runs one statement (admin work of tests: databases, roles).</summary>
+    public static async Task Execute(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -1,3 +1,4 @@
+using FluentValidation;
 using CrmTenancy.Application.Common.Specifications;
 
 namespace CrmTenancy.Application.Common.Paging;
@@ -21,4 +22,21 @@ public static class Paging
     public const int MaxPageSize = 100;
     /// <summary>Deep enough for any real list, and keeps (page - 1) * pageSize far from overflowing.</summary>
     public const int MaxPage = 1_000_000;
+}
+
+/// <summary>A list request with a 1-based page and a page size.</summary>
+public interface IPagedQuery
+{
+    int Page { get; }
+    int PageSize { get; }
+}
+
+public static class PagingRules
+{
+    /// <summary>The one definition of valid paging input, for every list.</summary>
+    public static void ApplyPagingRules<T>(this AbstractValidator<T> validator) where T : IPagedQuery
+    {
+        validator.RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
+        validator.RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+    }
 }

@@ -9,14 +9,13 @@ using MediatR;
 namespace CrmTenancy.Application.Contacts.ListContacts;
 
 public sealed record ListContacts(ContactFilter Filter, int Page = 1, int PageSize = Paging.DefaultPageSize)
-    : IQuery<PagedResult<ContactDto>>;
+    : IQuery<PagedResult<ContactDto>>, IPagedQuery;
 
 public sealed class ListContactsValidator : AbstractValidator<ListContacts>
 {
     public ListContactsValidator()
     {
-        RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
-        RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+        this.ApplyPagingRules();
         RuleFor(x => x.Filter.Search).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
         RuleFor(x => x.Filter.Type).IsInEnum().OverridePropertyName("type");
     }

@@ -9,14 +9,13 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.ListCustomers;
 
 public sealed record ListCustomers(CustomerFilter Filter, int Page = 1, int PageSize = Paging.DefaultPageSize)
-    : IQuery<PagedResult<CustomerDto>>;
+    : IQuery<PagedResult<CustomerDto>>, IPagedQuery;
 
 public sealed class ListCustomersValidator : AbstractValidator<ListCustomers>
 {
     public ListCustomersValidator()
     {
-        RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
-        RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+        this.ApplyPagingRules();
         RuleFor(x => x.Filter.Search).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
         RuleFor(x => x.Filter.Tag!).ValidTag().When(x => x.Filter.Tag is not null).OverridePropertyName("tag");
         RuleFor(x => x.Filter.Status).IsInEnum().OverridePropertyName("status");

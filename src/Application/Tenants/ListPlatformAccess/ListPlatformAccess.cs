@@ -10,7 +10,7 @@ using MediatR;
 namespace CrmTenancy.Application.Tenants.ListPlatformAccess;
 
 /// <summary>The tenant's own record of every platform operator read of its data, newest first.</summary>
-public sealed record ListPlatformAccess(int Page = 1, int PageSize = Paging.DefaultPageSize) : IQuery<PagedResult<PlatformAccessDto>>;
+public sealed record ListPlatformAccess(int Page = 1, int PageSize = Paging.DefaultPageSize) : IQuery<PagedResult<PlatformAccessDto>>, IPagedQuery;
 
 public sealed class PlatformAccessDto
 {
@@ -39,11 +39,7 @@ public sealed class PlatformAccessSpecification : TenantSpecification<PlatformAc
 
 public sealed class ListPlatformAccessValidator : AbstractValidator<ListPlatformAccess>
 {
-    public ListPlatformAccessValidator()
-    {
-        RuleFor(x => x.Page).InclusiveBetween(1, Paging.MaxPage);
-        RuleFor(x => x.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
-    }
+    public ListPlatformAccessValidator() => this.ApplyPagingRules();
 }
 
 public sealed class ListPlatformAccessHandler(IReadRepository<PlatformAccessRecord> records, ITenantContext tenant)
