@@ -20,7 +20,7 @@ public class AccessTokenBenchmarks
     public async Task Setup()
     {
         var options = Options.Create(new TokenOptions());
-        var keys = new SigningKeyStore(new InMemoryKeys(), TimeProvider.System);
+        var keys = new SigningKeyStore(new InMemoryKeys(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new TokenOptions()));
         _issuer = new AccessTokenIssuer(keys, options, TimeProvider.System);
         _validator = new AccessTokenValidator(keys, options, TimeProvider.System);
         _token = (await _issuer.IssueAsync("client", "client", Guid.CreateVersion7(), Scopes.All, CancellationToken.None)).Token;
@@ -46,5 +46,7 @@ public class AccessTokenBenchmarks
         private readonly IReadOnlyList<SigningKey> _keys = [SigningKey.Generate(DateTimeOffset.UtcNow)];
 
         public Task<IReadOnlyList<SigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken) => Task.FromResult(_keys);
+
+        public Task RotateAsync(CancellationToken cancellationToken) => throw new NotSupportedException("The benchmark signs with one key.");
     }
 }

@@ -1,4 +1,6 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Domain.Users;
+using CrmTenancy.Infrastructure.Email;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Persistence.Interceptors;
@@ -41,7 +43,39 @@ public static class DependencyInjection
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddScoped<ClientCredentialsGrant>();
+        services.AddSingleton<AuthLookups>();
+        services.AddScoped<AuthorizationServer>();
+        services.AddScoped<IClientRegistry, ClientRegistry>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
+        services.AddSingleton<IPublicLinks, PublicLinks>();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
+        services.TryAddSingleton<IEmailSender, PickupDirectoryEmailSender>();
+        AddAccounts<User>(services);
+        AddAccounts<PlatformOperator>(services);
         services.AddSingleton<DemoData>();
         return services;
+    }
+
+    /// <summary>
+    /// ASP.NET Core Identity for one kind of account: passwords of 10 characters or more (length over composition,
+    /// as NIST SP 800-63B advises), lockout for 15 minutes after 5 failures, emails as user names.
+    /// </summary>
+    private static void AddAccounts<TAccount>(IServiceCollection services) where TAccount : Domain.Users.Account
+    {
+        services.AddIdentityCore<TAccount>(options =>
+            {
+                options.Password.RequiredLength = 10;
+                options.Password.RequiredUniqueChars = 4;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.User.AllowedUserNameCharacters = "";
+            })
+            .AddUserStore<AccountStore<TAccount>>();
     }
 }

@@ -20,7 +20,22 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 
 builder.Services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+    .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null)
+    // The authorization server's sign-in session: read only by /connect/authorize, never by the API.
+    .AddCookie(Session.Scheme, cookie =>
+    {
+        cookie.Cookie.Name = Session.Scheme;
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Lax;
+        cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+        cookie.SlidingExpiration = false;
+    });
+builder.Services.AddAntiforgery(antiforgery =>
+{
+    antiforgery.Cookie.Name = "crm.antiforgery";
+    antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+});
 builder.Services.AddAuthorizationBuilder().AddScopePolicies();
 
 builder.Services.AddProblemDetails();

@@ -56,8 +56,11 @@ public sealed class NonSuperuserOwnerTests
 
             await using var platform = provider.GetRequiredService<DbContexts>().Platform();
             Assert.Equal(DemoData.Tenants.Count, await platform.Tenants.CountAsync());
-            Assert.Equal(DemoData.Tenants.Count + 1, await platform.OAuthClients.CountAsync());
+            // Each tenant's integration, the operator's client and the public web app.
+            Assert.Equal(DemoData.Tenants.Count + 2, await platform.OAuthClients.CountAsync());
             Assert.Equal(DemoData.Tenants.Count, await platform.Customers.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
+            Assert.Equal(DemoData.Tenants.Count * 2, await platform.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
+            Assert.Equal(1, await platform.PlatformOperators.CountAsync());
         }
         finally
         {

@@ -160,8 +160,8 @@ public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : Pers
     public async Task The_signing_key_is_generated_once_and_survives_a_new_store()
     {
         var source = new DatabaseSigningKeySource(Fixture.Services.GetRequiredServiceScopeFactory(), Fixture.Clock);
-        var first = await new SigningKeyStore(source, Fixture.Clock).CurrentAsync(CancellationToken.None);
-        var second = await new SigningKeyStore(source, Fixture.Clock).CurrentAsync(CancellationToken.None);
+        var first = await new SigningKeyStore(source, Fixture.Clock, Microsoft.Extensions.Options.Options.Create(new TokenOptions())).CurrentAsync(CancellationToken.None);
+        var second = await new SigningKeyStore(source, Fixture.Clock, Microsoft.Extensions.Options.Options.Create(new TokenOptions())).CurrentAsync(CancellationToken.None);
         Assert.Equal(first.KeyId, second.KeyId);
         await using var scope = Fixture.For(null);
         Assert.Equal(1, await scope.Db.SigningKeys.CountAsync());

@@ -12,4 +12,10 @@ public interface ICurrentUser
     string? Actor { get; }
 
     IReadOnlySet<string> Scopes { get; }
+
+    /// <summary>The signed-in user's roles (TenantAdmin, Member or PlatformAdmin); none for a client.</summary>
+    IReadOnlySet<string> Roles { get; }
+
+    /// <summary>True for a signed-in user with the TenantAdmin role (clients and members are not).</summary>
+    bool IsTenantAdmin => Roles.Contains(nameof(Domain.Users.UserRole.TenantAdmin));
 }

@@ -10,4 +10,10 @@ public interface ITenantContext
 
     /// <summary>The tenant id; throws <see cref="Common.Errors.TenantRequiredException"/> when none is resolved.</summary>
     Guid TenantId { get; }
+
+    /// <summary>
+    /// Set when the caller is a member of a tenant whose record visibility is owner-only: they see and change only
+    /// records owned by or assigned to this user. Null when the caller sees all the tenant's records.
+    /// </summary>
+    Guid? OwnerScope { get; }
 }

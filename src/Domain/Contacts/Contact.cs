@@ -20,7 +20,7 @@ public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IDomainEven
 /// through <see cref="NormalizedEmail"/>; a contact links at most to one customer of its own tenant,
 /// and is the primary contact of that customer at most once per customer (the handler clears the others).
 /// </summary>
-public sealed class Contact : AggregateRoot, ITenantOwned
+public sealed class Contact : AggregateRoot, IOwnedRecord
 {
     public const int NameMaxLength = 100;
     public const int TitleMaxLength = 100;

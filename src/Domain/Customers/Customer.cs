@@ -4,7 +4,7 @@ using CrmTenancy.Domain.Contacts;
 namespace CrmTenancy.Domain.Customers;
 
 /// <summary>An organisation or person a tenant sells to.</summary>
-public sealed class Customer : AggregateRoot, ITenantOwned
+public sealed class Customer : AggregateRoot, IOwnedRecord
 {
     public const int NameMaxLength = FieldLengths.Name;
     public const int CompanyNameMaxLength = FieldLengths.Name;

@@ -9,6 +9,15 @@ public enum TenantStatus
     Suspended,
 }
 
+/// <summary>Who inside the tenant sees which customers and contacts.</summary>
+public enum RecordVisibility
+{
+    /// <summary>Every user of the tenant sees all its records.</summary>
+    Shared,
+    /// <summary>A member sees and changes only the records they own or are assigned; a tenant admin sees all.</summary>
+    OwnerOnly,
+}
+
 /// <summary>An organisation using the product. Not tenant-owned itself: it is the tenant.</summary>
 public sealed partial class Tenant : AggregateRoot
 {
@@ -20,15 +29,24 @@ public sealed partial class Tenant : AggregateRoot
     public string Name { get; private set; }
     public string Slug { get; private set; }
     public TenantStatus Status { get; private set; }
+    public RecordVisibility RecordVisibility { get; private set; }
 
-    public static Tenant Create(string name, string slug)
+    public static Tenant Create(string name, string slug, Guid? id = null)
     {
         var normalised = slug?.Trim().ToLowerInvariant() ?? "";
         if (normalised.Length is 0 or > SlugMaxLength || !SlugPattern().IsMatch(normalised))
             throw new DomainRuleException("slug-invalid",
                 "A slug is 1 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit.");
-        return new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = normalised, Status = TenantStatus.Active };
+        var tenant = new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = normalised, Status = TenantStatus.Active };
+        if (id is { } given)
+            tenant.Id = given == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant id cannot be empty.") : given;
+        return tenant;
     }
+
+    public void ChangeRecordVisibility(RecordVisibility visibility) =>
+        RecordVisibility = Enum.IsDefined(visibility)
+            ? visibility
+            : throw new DomainRuleException("record-visibility-invalid", "Record visibility is Shared or OwnerOnly.");
 
     public void Rename(string name) => Name = Guard.Required(name, NameMaxLength, "name");
 

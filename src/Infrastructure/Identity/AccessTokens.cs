@@ -9,7 +9,16 @@ namespace CrmTenancy.Infrastructure.Identity;
 
 /// <summary>What an access token says about its bearer.</summary>
 public sealed record AccessTokenClaims(
-    string Subject, string ClientId, Guid? TenantId, IReadOnlyList<string> Scopes, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+    string Subject, string ClientId, Guid? TenantId, IReadOnlyList<string> Scopes, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt,
+    string? Role = null, string? StampDigest = null)
+{
+    /// <summary>A user's (or operator's) token, as opposed to a client acting for itself.</summary>
+    public bool IsUser => Subject != ClientId;
+}
+
+/// <summary>Whom an access token is for: a client acting for itself (subject = client id) or a signed-in account.</summary>
+public sealed record AccessTokenSubject(
+    string Subject, string ClientId, Guid? TenantId, IReadOnlyCollection<string> Scopes, string? Role = null, string? StampDigest = null);
 
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, TimeSpan Lifetime);
 
@@ -19,38 +28,83 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, TimeSpa
 /// </summary>
 public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<TokenOptions> options, TimeProvider clock)
 {
-    public async Task<IssuedToken> IssueAsync(
-        string subject, string clientId, Guid? tenantId, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
+    public Task<IssuedToken> IssueAsync(
+        string subject, string clientId, Guid? tenantId, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken) =>
+        IssueAsync(new AccessTokenSubject(subject, clientId, tenantId, scopes), cancellationToken);
+
+    public async Task<IssuedToken> IssueAsync(AccessTokenSubject subject, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var key = await keys.CurrentAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var expires = now + settings.AccessTokenLifetime;
-
-        var header = Jws.Encode(writer =>
-        {
-            writer.WriteString("alg", SigningKeyStore.Algorithm);
-            writer.WriteString("typ", Jws.AccessTokenType);
-            writer.WriteString("kid", key.KeyId);
-        });
-        var payload = Jws.Encode(writer =>
+        var token = await SignAsync(Jws.AccessTokenType, writer =>
         {
             writer.WriteString("iss", settings.Issuer);
             writer.WriteString("aud", settings.Audience);
-            writer.WriteString("sub", subject);
-            writer.WriteString("client_id", clientId);
-            if (tenantId is { } tenant)
+            writer.WriteString("sub", subject.Subject);
+            writer.WriteString("client_id", subject.ClientId);
+            if (subject.TenantId is { } tenant)
                 writer.WriteString("tenant_id", tenant);
-            writer.WriteString("scope", string.Join(' ', scopes));
+            writer.WriteString("scope", string.Join(' ', subject.Scopes));
+            if (subject.Role is { } role)
+                writer.WriteString("role", role);
+            if (subject.StampDigest is { } stamp)
+                writer.WriteString("sst", stamp);
             writer.WriteString("jti", Guid.CreateVersion7().ToString("N"));
             writer.WriteNumber("iat", now.ToUnixTimeSeconds());
             writer.WriteNumber("nbf", now.ToUnixTimeSeconds());
             writer.WriteNumber("exp", expires.ToUnixTimeSeconds());
-        });
-        var signingInput = $"{header}.{payload}";
-        var signature = key.Key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new IssuedToken($"{signingInput}.{Base64Url.EncodeToString(signature)}", expires, settings.AccessTokenLifetime);
+        }, cancellationToken);
+        return new IssuedToken(token, expires, settings.AccessTokenLifetime);
     }
+
+    /// <summary>
+    /// An OpenID Connect ID token (typ JWT) for the client: who signed in, when, and the nonce the client sent.
+    /// Its lifetime is the access token's.
+    /// </summary>
+    public Task<string> IssueIdTokenAsync(
+        string subject, string clientId, DateTimeOffset authTime, string? nonce, IReadOnlyDictionary<string, string> claims, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        return SignAsync("JWT", writer =>
+        {
+            writer.WriteString("iss", settings.Issuer);
+            writer.WriteString("sub", subject);
+            writer.WriteString("aud", clientId);
+            writer.WriteString("azp", clientId);
+            writer.WriteNumber("iat", now.ToUnixTimeSeconds());
+            writer.WriteNumber("exp", (now + settings.AccessTokenLifetime).ToUnixTimeSeconds());
+            writer.WriteNumber("auth_time", authTime.ToUnixTimeSeconds());
+            if (nonce is not null)
+                writer.WriteString("nonce", nonce);
+            foreach (var (name, value) in claims)
+            {
+                if (name == "email_verified")
+                    writer.WriteBoolean(name, value == "true");
+                else
+                    writer.WriteString(name, value);
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<string> SignAsync(string type, Action<Utf8JsonWriter> writeClaims, CancellationToken cancellationToken)
+    {
+        var key = await keys.CurrentAsync(cancellationToken);
+        var header = Jws.Encode(writer =>
+        {
+            writer.WriteString("alg", SigningKeyStore.Algorithm);
+            writer.WriteString("typ", type);
+            writer.WriteString("kid", key.KeyId);
+        });
+        var signingInput = $"{header}.{Jws.Encode(writeClaims)}";
+        var signature = key.Key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
+    }
+
+    /// <summary>The digest of a security stamp that access tokens carry (the stamp itself never leaves the database).</summary>
+    public static string StampDigest(string securityStamp) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(securityStamp)))[..16];
 }
 
 /// <summary>
@@ -121,7 +175,7 @@ public sealed class AccessTokenValidator(SigningKeyStore keys, IOptions<TokenOpt
             tenantId = parsed;
         }
         var scopes = (Jws.String(body, "scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (new AccessTokenClaims(subject, clientId, tenantId, scopes, tokenId, issuedAt, expires), null);
+        return (new AccessTokenClaims(subject, clientId, tenantId, scopes, tokenId, issuedAt, expires, Jws.String(body, "role"), Jws.String(body, "sst")), null);
     }
 
     private static (AccessTokenClaims?, string?) Fail(string error) => (null, error);

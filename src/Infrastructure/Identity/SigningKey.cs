@@ -18,6 +18,8 @@ public sealed class SigningKey
     /// <summary>When it stopped signing; it stays published until the tokens it signed have expired.</summary>
     public DateTimeOffset? RetiredAt { get; private set; }
 
+    public void Retire(DateTimeOffset now) => RetiredAt ??= now;
+
     /// <summary>A new ES256 (ECDSA P-256) key with a random kid.</summary>
     public static SigningKey Generate(DateTimeOffset now)
     {

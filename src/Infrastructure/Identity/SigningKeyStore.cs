@@ -6,17 +6,23 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrmTenancy.Infrastructure.Identity;
 
 /// <summary>A key ready to sign or verify: its id and the ECDsa P-256 key.</summary>
-public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, bool Retired);
+public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
+{
+    public bool Retired => RetiredAt is not null;
+}
 
 /// <summary>
 /// Holds the signing keys in memory (singleton). On first use it loads them from the database and, when none
 /// is active, generates an ES256 key and stores it, so a key is created once and survives restarts.
 /// </summary>
-public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock)
+public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TokenOptions> options)
 {
     public const string Algorithm = "ES256";
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the keys are reloaded anyway, so a rotation on another node reaches this one.</summary>
+    public static readonly TimeSpan ReloadInterval = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile IReadOnlyList<LoadedSigningKey>? _keys;
@@ -26,20 +32,52 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
     public async Task<LoadedSigningKey> CurrentAsync(CancellationToken cancellationToken) =>
         (await KeysAsync(cancellationToken)).First(k => !k.Retired);
 
-    /// <summary>Every key whose tokens may still be valid, newest first (published in the JWKS).</summary>
+    /// <summary>
+    /// Every key whose tokens may still be valid, newest first (published in the JWKS, accepted by validation): the
+    /// current key, and retired keys until the last token they signed has expired. Then a retired key is gone from
+    /// both, and so its tokens stop validating even if a clock were wrong.
+    /// </summary>
     public async Task<IReadOnlyList<LoadedSigningKey>> KeysAsync(CancellationToken cancellationToken)
     {
-        if (_keys is { } keys)
-            return keys;
+        var keys = _keys;
+        if (keys is null || clock.GetUtcNow() - _loadedAt >= ReloadInterval)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (_keys is null || clock.GetUtcNow() - _loadedAt >= ReloadInterval)
+                    _keys = await LoadOrCreateAsync(cancellationToken);
+                keys = _keys;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return Published(keys);
+    }
+
+    /// <summary>Makes a new key current; the previous one is retired and stays published until its tokens expire.</summary>
+    public async Task<LoadedSigningKey> RotateAsync(CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return _keys ??= await LoadOrCreateAsync(cancellationToken);
+            await source.RotateAsync(cancellationToken);
+            _keys = await LoadOrCreateAsync(cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
+        return await CurrentAsync(cancellationToken);
+    }
+
+    private IReadOnlyList<LoadedSigningKey> Published(IReadOnlyList<LoadedSigningKey> keys)
+    {
+        var settings = options.Value;
+        var oldest = clock.GetUtcNow() - settings.AccessTokenLifetime - settings.ClockSkew;
+        return keys.All(k => k.RetiredAt is null || k.RetiredAt > oldest) ? keys : keys.Where(k => k.RetiredAt is null || k.RetiredAt > oldest).ToList();
     }
 
     /// <summary>
@@ -52,6 +90,7 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
         var key = (await KeysAsync(cancellationToken)).FirstOrDefault(k => k.KeyId == keyId);
         if (key is not null || clock.GetUtcNow() - _loadedAt < RefreshInterval)
             return key;
+        // Unknown here: perhaps another node has just added it.
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -62,7 +101,7 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
         {
             _gate.Release();
         }
-        return _keys!.FirstOrDefault(k => k.KeyId == keyId);
+        return Published(_keys!).FirstOrDefault(k => k.KeyId == keyId);
     }
 
     private async Task<IReadOnlyList<LoadedSigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
@@ -76,7 +115,7 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
     {
         var ecdsa = ECDsa.Create();
         ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
-        return new LoadedSigningKey(key.KeyId, ecdsa, key.CreatedAt, key.RetiredAt is not null);
+        return new LoadedSigningKey(key.KeyId, ecdsa, key.CreatedAt, key.RetiredAt);
     }
 }
 
@@ -85,6 +124,9 @@ public interface ISigningKeySource
 {
     /// <summary>Every stored key, newest first; creates and stores an ES256 key first when none is active.</summary>
     Task<IReadOnlyList<SigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Retires the active key(s) and stores a new one, in one transaction.</summary>
+    Task RotateAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Keys in the signing_keys table, shared by every node of the API.</summary>
@@ -101,5 +143,16 @@ public sealed class DatabaseSigningKeySource(IServiceScopeFactory scopes, TimePr
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         return [key, .. stored];
+    }
+
+    public async Task RotateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var now = clock.GetUtcNow();
+        foreach (var active in await db.SigningKeys.Where(k => k.RetiredAt == null).ToListAsync(cancellationToken))
+            active.Retire(now);
+        db.SigningKeys.Add(SigningKey.Generate(now));
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -34,4 +34,5 @@ public sealed class SystemActor : ICurrentUser
     public string? ClientId => null;
     public string? Actor => "system";
     public IReadOnlySet<string> Scopes { get; } = new HashSet<string>();
+    public IReadOnlySet<string> Roles { get; } = new HashSet<string>();
 }

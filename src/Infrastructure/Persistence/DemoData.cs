@@ -2,6 +2,8 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Tenants;
+using CrmTenancy.Domain.Users;
+using Microsoft.AspNetCore.Identity;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -9,16 +11,26 @@ using Microsoft.EntityFrameworkCore;
 namespace CrmTenancy.Infrastructure.Persistence;
 
 /// <summary>A demo tenant with a confidential client whose credentials the README lists (development only).</summary>
-public sealed record DemoTenant(string Slug, string Name, string ClientId, string ClientSecret);
+public sealed record DemoTenant(string Slug, string Name, string ClientId, string ClientSecret)
+{
+    public string AdminEmail => $"admin@{Slug}.example";
+    public string AdminPassword => $"{Slug}-admin-demo-pass";
+    public string MemberEmail => $"member@{Slug}.example";
+    public string MemberPassword => $"{Slug}-member-demo-pass";
+}
 
 /// <summary>
-/// Seeds two demo tenants with an integration client, a customer and a contact each, and a platform operator's
-/// client; idempotent. Runs as the owner role (like migrations), each tenant in its own context with that tenant set.
+/// Seeds two demo tenants with an integration client, an admin and a member user, a customer and a contact each,
+/// and the platform's clients (an operator's, the public web app) and an operator account; idempotent. Runs as the owner role (like migrations), each tenant in its own context with that tenant set.
 /// </summary>
 public sealed class DemoData(DbContexts contexts, TimeProvider clock)
 {
     public const string PlatformClientId = "platform-operator";
     public const string PlatformClientSecret = "platform-demo-secret-change-me";
+    public const string WebClientId = "crm-web";
+    public static readonly IReadOnlyList<string> WebRedirectUris = ["http://localhost:5173/callback", "http://127.0.0.1:5173/callback"];
+    public const string OperatorEmail = "operator@crmtenancy.dev";
+    public const string OperatorPassword = "platform-operator-demo-pass";
 
     public static readonly IReadOnlyList<DemoTenant> Tenants =
     [
@@ -37,6 +49,20 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             {
                 platform.OAuthClients.Add(OAuthClient.CreateConfidential(
                     null, PlatformClientId, "Platform operator console", ClientSecretHasher.Hash(PlatformClientSecret), [Scopes.Platform], clock.GetUtcNow()));
+                await platform.SaveChangesAsync(cancellationToken);
+            }
+            if (!await lookup.OAuthClients.AnyAsync(c => c.ClientId == WebClientId, cancellationToken))
+            {
+                platform.OAuthClients.Add(OAuthClient.CreatePublic(
+                    WebClientId, "CrmTenancy web app", [.. Scopes.Identity, Scopes.Read, Scopes.Write, Scopes.Admin, Scopes.Platform], WebRedirectUris,
+                    clock.GetUtcNow()));
+                await platform.SaveChangesAsync(cancellationToken);
+            }
+            if (!await lookup.PlatformOperators.AnyAsync(o => o.NormalizedEmail == OperatorEmail.ToUpperInvariant(), cancellationToken))
+            {
+                var account = PlatformOperator.Create(OperatorEmail, "Platform operator");
+                account.PasswordHash = new PasswordHasher<PlatformOperator>().HashPassword(account, OperatorPassword);
+                platform.PlatformOperators.Add(account);
                 await platform.SaveChangesAsync(cancellationToken);
             }
         }
@@ -64,6 +90,18 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             contact.LinkTo(customer);
             contact.MakePrimary();
             db.Contacts.Add(contact);
+
+            var hasher = new PasswordHasher<User>();
+            foreach (var (email, name, role, password) in new[]
+                     {
+                         (demo.AdminEmail, $"{demo.Name} admin", UserRole.TenantAdmin, demo.AdminPassword),
+                         (demo.MemberEmail, $"{demo.Name} member", UserRole.Member, demo.MemberPassword),
+                     })
+            {
+                var user = User.Create(tenant.Id, email, name, role);
+                user.PasswordHash = hasher.HashPassword(user, password);
+                db.Users.Add(user);
+            }
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -66,5 +66,9 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, ICon
                 $"{specification.GetType().Name} reads the tenant-owned {typeof(T).Name} without a tenant scope; derive it from TenantSpecification<{typeof(T).Name}>.");
         if (scoped.TenantId != tenant.TenantId)
             throw new InvalidOperationException($"{specification.GetType().Name} is scoped to another tenant than the current one.");
+        if (IsOwnedRecord && scoped.OwnerScope != tenant.OwnerScope)
+            throw new InvalidOperationException($"{specification.GetType().Name} was built for another record visibility than the caller's.");
     }
+
+    private static readonly bool IsOwnedRecord = typeof(Domain.Common.IOwnedRecord).IsAssignableFrom(typeof(T));
 }

@@ -4,8 +4,9 @@ using CrmTenancy.Application.Common.Errors;
 namespace CrmTenancy.Infrastructure.Tenancy;
 
 /// <summary>
-/// The scoped tenant of a unit of work. The web host resolves it from the validated token's tenant_id claim;
-/// background work and the demo seeder resolve it from their payload. It can be set once per scope.
+/// The scoped tenant of a unit of work. The web host resolves it from the validated token's tenant_id claim (or,
+/// before sign-in, from the tenant an opaque handle names); background work and the demo seeder resolve it from
+/// their payload. It can be set once per scope, and so can the owner scope.
 /// </summary>
 public sealed class TenantContext : ITenantContext
 {
@@ -15,6 +16,8 @@ public sealed class TenantContext : ITenantContext
 
     public Guid TenantId => _tenantId ?? throw new TenantRequiredException();
 
+    public Guid? OwnerScope { get; private set; }
+
     public void Resolve(Guid tenantId)
     {
         if (tenantId == Guid.Empty)
@@ -22,5 +25,15 @@ public sealed class TenantContext : ITenantContext
         if (_tenantId.HasValue && _tenantId != tenantId)
             throw new InvalidOperationException("The tenant of a scope cannot change once resolved.");
         _tenantId = tenantId;
+    }
+
+    /// <summary>Limits the scope to the records a member owns or is assigned (owner-only record visibility).</summary>
+    public void RestrictToOwner(Guid userId)
+    {
+        if (!_tenantId.HasValue)
+            throw new InvalidOperationException("Resolve the tenant before restricting to an owner.");
+        if (OwnerScope.HasValue && OwnerScope != userId)
+            throw new InvalidOperationException("The owner scope cannot change once set.");
+        OwnerScope = userId;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.WebApi.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ namespace CrmTenancy.WebApi.Auth;
 /// 401 with a WWW-Authenticate header per RFC 6750.
 /// </summary>
 public sealed class AccessTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator,
+    AuthLookups lookups)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -31,7 +33,23 @@ public sealed class AccessTokenAuthenticationHandler(
         if (claims is null)
             return Fail(error!);
 
-        var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimTypes.Role);
+        // A valid signature is not enough: the account or client must still be active, and a user's rights must
+        // be those the token was issued with (its security stamp digest). One indexed read per request.
+        var ownerOnly = false;
+        if (claims.IsUser)
+        {
+            if (!Guid.TryParse(claims.Subject, out var accountId))
+                return Fail("The token's subject is not an account id.");
+            var state = await lookups.AccountAsync(accountId, claims.TenantId, Context.RequestAborted);
+            if (state is not { Active: true } || state.StampDigest != claims.StampDigest)
+                return Fail("The token's account was deactivated or its rights changed; sign in again.");
+            ownerOnly = claims.Role == nameof(Domain.Users.UserRole.Member) && state.Visibility == Domain.Tenants.RecordVisibility.OwnerOnly;
+        }
+        var client = await lookups.ActiveClientAsync(claims.ClientId, Context.RequestAborted);
+        if (client is null || (!claims.IsUser && client.TenantId != claims.TenantId))
+            return Fail("The token's client was revoked.");
+
+        var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimNames.Role);
         identity.AddClaim(new Claim(ClaimNames.Subject, claims.Subject));
         identity.AddClaim(new Claim(ClaimNames.ClientId, claims.ClientId));
         identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenId));
@@ -39,6 +57,10 @@ public sealed class AccessTokenAuthenticationHandler(
             identity.AddClaim(new Claim(ClaimNames.TenantId, tenant.ToString()));
         foreach (var scope in claims.Scopes)
             identity.AddClaim(new Claim(ClaimNames.Scope, scope));
+        if (claims.IsUser && claims.Role is { } role)
+            identity.AddClaim(new Claim(ClaimNames.Role, role));
+        if (ownerOnly)
+            identity.AddClaim(new Claim(ClaimNames.OwnerOnly, "true"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -74,4 +96,7 @@ public static class ClaimNames
     public const string TenantId = "tenant_id";
     public const string Scope = "scope";
     public const string TokenId = "jti";
+    public const string Role = "role";
+    /// <summary>Set by the API (never read from a token) for a member of a tenant with owner-only record visibility.</summary>
+    public const string OwnerOnly = "crm:owner_only";
 }

@@ -19,9 +19,15 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor, JobScope job)
 
     public IReadOnlySet<string> Scopes =>
         Principal?.FindAll(ClaimNames.Scope).Select(c => c.Value).ToHashSet() ?? [];
+
+    public IReadOnlySet<string> Roles =>
+        Principal?.FindAll(ClaimNames.Role).Select(c => c.Value).ToHashSet() ?? [];
 }
 
-/// <summary>Resolves the request's tenant from the validated token's tenant_id claim, and from nothing else.</summary>
+/// <summary>
+/// Resolves the request's tenant from the validated token's tenant_id claim, and from nothing else; for a member
+/// of an owner-only tenant, also the owner scope the specifications apply.
+/// </summary>
 public sealed class TenantResolutionMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context, TenantContext tenant)
@@ -30,6 +36,8 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
             && Guid.TryParse(context.User.FindFirst(ClaimNames.TenantId)?.Value, out var tenantId))
         {
             tenant.Resolve(tenantId);
+            if (context.User.HasClaim(ClaimNames.OwnerOnly, "true") && Guid.TryParse(context.User.FindFirst(ClaimNames.Subject)?.Value, out var userId))
+                tenant.RestrictToOwner(userId);
         }
         return next(context);
     }

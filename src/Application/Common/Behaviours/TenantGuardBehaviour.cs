@@ -17,6 +17,8 @@ public sealed class TenantGuardBehaviour<TRequest, TResponse>(ITenantContext ten
             throw new ForbiddenException("Only platform operators may read across tenants.");
         if (request is not IAllowWithoutTenant && !tenant.IsResolved)
             throw new TenantRequiredException();
+        if (request is ITenantAdminRequest && !user.IsTenantAdmin)
+            throw new ForbiddenException("Only the tenant's administrators may do this.");
         return next();
     }
 }

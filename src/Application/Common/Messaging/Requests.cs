@@ -20,6 +20,12 @@ public interface IAllowWithoutTenant;
 /// </summary>
 public interface IPlatformRequest : IAllowWithoutTenant;
 
+/// <summary>
+/// Marks a request only a tenant's administrator may send (team, clients, settings): a signed-in user with the
+/// TenantAdmin role. Members and integrations are refused in the tenant guard, whatever their scopes.
+/// </summary>
+public interface ITenantAdminRequest;
+
 /// <summary>A command that honours an If-Match precondition on the aggregate it changes.</summary>
 public interface IConditionalCommand
 {

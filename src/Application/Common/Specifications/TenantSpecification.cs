@@ -8,6 +8,9 @@ namespace CrmTenancy.Application.Common.Specifications;
 public interface ITenantScopedSpecification
 {
     Guid TenantId { get; }
+
+    /// <summary>The owner scope the specification was built with (see <see cref="ITenantContext.OwnerScope"/>).</summary>
+    Guid? OwnerScope { get; }
 }
 
 /// <summary>
@@ -22,9 +25,29 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
     {
         TenantId = tenant.TenantId;
         Where(TenantCriterion(TenantId));
+        // Record visibility sits next to the tenant criterion, so lists, search, get, update and delete all obey it.
+        if (typeof(IOwnedRecord).IsAssignableFrom(typeof(T)) && tenant.OwnerScope is { } owner)
+        {
+            OwnerScope = owner;
+            Where(OwnerCriterion(owner));
+        }
     }
 
     public Guid TenantId { get; }
+
+    public Guid? OwnerScope { get; }
+
+    /// <summary><c>e.OwnerId == user || e.AssigneeId == user</c>, the user sent as a parameter like the tenant.</summary>
+    private static Expression<Func<T, bool>> OwnerCriterion(Guid userId)
+    {
+        var entity = Expression.Parameter(typeof(T), "e");
+        var user = Expression.Convert(
+            Expression.Property(Expression.Constant(new TenantParameter(userId)), nameof(TenantParameter.Value)), typeof(Guid?));
+        var body = Expression.OrElse(
+            Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.OwnerId)), user),
+            Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.AssigneeId)), user));
+        return Expression.Lambda<Func<T, bool>>(body, entity);
+    }
 
     private static Expression<Func<T, bool>> TenantCriterion(Guid tenantId)
     {

@@ -15,13 +15,18 @@ public sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthCli
         builder.Property(c => c.ClientId).HasMaxLength(OAuthClient.ClientIdMaxLength).IsRequired();
         builder.HasIndex(c => c.ClientId).IsUnique();
         builder.Property(c => c.Name).HasMaxLength(OAuthClient.NameMaxLength).IsRequired();
-        builder.Property(c => c.SecretHash).HasMaxLength(200).IsRequired();
+        builder.Property(c => c.SecretHash).HasMaxLength(200);
+        builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.AllowedScopes).IsRequired();
+        builder.Property(c => c.RedirectUris).IsRequired();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => new { c.TenantId, c.ClientId });
         // The tenant key every tenant table has (a platform client's tenant is null).
         builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
         builder.Ignore(c => c.IsActive);
+        builder.Ignore(c => c.IsPublic);
+        builder.Ignore(c => c.AllowsAuthorizationCode);
+        builder.Ignore(c => c.AllowsClientCredentials);
     }
 }
 

@@ -13,5 +13,6 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.Property(t => t.Slug).HasMaxLength(Tenant.SlugMaxLength).IsRequired();
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
     }
 }

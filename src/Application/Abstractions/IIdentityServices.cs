@@ -1,0 +1,52 @@
+using CrmTenancy.Domain.Users;
+
+namespace CrmTenancy.Application.Abstractions;
+
+/// <summary>
+/// Passwords, through ASP.NET Core Identity: its validators, its hasher and its normalisation. The user is added
+/// to the unit of work, which the command's transaction saves; weak passwords raise a validation error on "password".
+/// </summary>
+public interface IUserAccounts
+{
+    Task CreateAsync(User user, string password, CancellationToken cancellationToken);
+}
+
+public sealed record EmailMessage(string To, string Subject, string TextBody);
+
+/// <summary>Sends mail. The development sender stores each message as a file instead (README: reading the mail).</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the caller is sent to accept an invitation and sign in (the authorization server's public address).</summary>
+public interface IPublicLinks
+{
+    string AcceptInvitation(string token);
+}
+
+public sealed record ClientSummary(
+    Guid Id, string ClientId, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> RedirectUris,
+    DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt, DateTimeOffset? RevokedAt);
+
+public sealed record ClientWithSecret(ClientSummary Client, string ClientSecret);
+
+/// <summary>
+/// The tenant's confidential OAuth2 clients (integrations). Secrets are generated here, returned once and stored
+/// hashed. Every method takes the tenant explicitly; the store's row-level security binds it as well.
+/// </summary>
+public interface IClientRegistry
+{
+    Task<IReadOnlyList<ClientSummary>> ListAsync(Guid tenantId, CancellationToken cancellationToken);
+
+    Task<ClientSummary?> FindAsync(Guid tenantId, Guid id, CancellationToken cancellationToken);
+
+    Task<ClientWithSecret> RegisterAsync(
+        Guid tenantId, string name, IReadOnlyList<string> scopes, IReadOnlyList<string> redirectUris, CancellationToken cancellationToken);
+
+    /// <summary>A new secret for an active client (the old one stops working); null when there is no such client.</summary>
+    Task<string?> RotateSecretAsync(Guid tenantId, Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Revokes the client: its secret and its access tokens stop working. False when there is no such client.</summary>
+    Task<bool> RevokeAsync(Guid tenantId, Guid id, CancellationToken cancellationToken);
+}

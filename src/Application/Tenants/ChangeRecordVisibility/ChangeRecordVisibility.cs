@@ -1,0 +1,29 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Messaging;
+using CrmTenancy.Domain.Tenants;
+using FluentValidation;
+using MediatR;
+
+namespace CrmTenancy.Application.Tenants.ChangeRecordVisibility;
+
+/// <summary>Switches the tenant between shared records and owner-only records; takes effect on the next request.</summary>
+public sealed record ChangeRecordVisibility(RecordVisibility RecordVisibility, int? ExpectedVersion = null)
+    : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
+
+public sealed class ChangeRecordVisibilityValidator : AbstractValidator<ChangeRecordVisibility>
+{
+    public ChangeRecordVisibilityValidator() => RuleFor(x => x.RecordVisibility).IsInEnum();
+}
+
+public sealed class ChangeRecordVisibilityHandler(IRepository<Tenant> tenants, ITenantContext tenant) : IRequestHandler<ChangeRecordVisibility, Unit>
+{
+    public async Task<Unit> Handle(ChangeRecordVisibility request, CancellationToken cancellationToken)
+    {
+        var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
+            ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
+        tenants.ExpectVersion(current, request.ExpectedVersion);
+        current.ChangeRecordVisibility(request.RecordVisibility);
+        return Unit.Value;
+    }
+}

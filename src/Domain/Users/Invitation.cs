@@ -1,0 +1,57 @@
+using CrmTenancy.Domain.Common;
+
+namespace CrmTenancy.Domain.Users;
+
+/// <summary>
+/// An invitation to join a tenant. The token is sent by email and only its hash is kept; accepting it once
+/// creates the user in the inviting tenant.
+/// </summary>
+public sealed class Invitation : AggregateRoot, ITenantOwned
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    private Invitation() { Email = null!; NormalizedEmail = null!; TokenHash = null!; }
+
+    public Guid TenantId { get; private set; }
+    public string Email { get; private set; }
+    public string NormalizedEmail { get; private set; }
+    public UserRole Role { get; private set; }
+    public string TokenHash { get; private set; }
+    public Guid? InvitedBy { get; private set; }
+    public DateTimeOffset ExpiresAt { get; private set; }
+    public DateTimeOffset? AcceptedAt { get; private set; }
+    public Guid? AcceptedUserId { get; private set; }
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    public bool IsPending(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
+
+    public static Invitation Create(Guid tenantId, string email, UserRole role, string tokenHash, Guid? invitedBy, DateTimeOffset now)
+    {
+        var address = Guard.Required(email, FieldLengths.Email, "email");
+        return new Invitation
+        {
+            TenantId = Guard.Tenant(tenantId),
+            Email = address,
+            NormalizedEmail = address.ToUpperInvariant(),
+            Role = Enum.IsDefined(role) ? role : throw new DomainRuleException("role-invalid", "The role is not one of TenantAdmin or Member."),
+            TokenHash = tokenHash,
+            InvitedBy = invitedBy,
+            ExpiresAt = now + Lifetime,
+        };
+    }
+
+    public void Accept(Guid userId, DateTimeOffset now)
+    {
+        if (!IsPending(now))
+            throw new DomainRuleException("invitation-invalid", "The invitation is not valid: it was used, revoked or has expired.");
+        AcceptedAt = now;
+        AcceptedUserId = userId;
+    }
+
+    public void Revoke(DateTimeOffset now)
+    {
+        if (AcceptedAt is not null)
+            throw new DomainRuleException("invitation-accepted", "The invitation was already accepted.");
+        RevokedAt ??= now;
+    }
+}

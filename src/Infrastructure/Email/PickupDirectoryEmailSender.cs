@@ -1,0 +1,40 @@
+using System.Text;
+using CrmTenancy.Application.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CrmTenancy.Infrastructure.Email;
+
+/// <summary>Settings of outgoing mail ("Email" section).</summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+
+    /// <summary>Where the development sender writes each message as a .eml file (relative to the working directory).</summary>
+    public string PickupDirectory { get; set; } = ".run/mail";
+
+    public string From { get; set; } = "CrmTenancy <no-reply@crmtenancy.dev>";
+}
+
+/// <summary>
+/// The development sender: each message becomes one RFC 5322 text file in the pickup directory, named so that
+/// files sort by time, for the README's walk-through and the tests to read. A production deployment registers
+/// a sender for its mail service instead.
+/// </summary>
+public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, TimeProvider clock) : IEmailSender
+{
+    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        Directory.CreateDirectory(settings.PickupDirectory);
+        var now = clock.GetUtcNow();
+        var text = new StringBuilder()
+            .Append("From: ").Append(settings.From).Append("\r\n")
+            .Append("To: ").Append(message.To).Append("\r\n")
+            .Append("Subject: ").Append(message.Subject).Append("\r\n")
+            .Append("Date: ").Append(now.ToString("r")).Append("\r\n")
+            .Append("Content-Type: text/plain; charset=utf-8\r\n\r\n")
+            .Append(message.TextBody.ReplaceLineEndings("\r\n"));
+        var name = $"{now:yyyyMMddTHHmmssfff}-{Guid.CreateVersion7():N}.eml";
+        await File.WriteAllTextAsync(Path.Combine(settings.PickupDirectory, name), text.ToString(), cancellationToken);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmTenancy.Infrastructure.Identity;
+
+/// <summary>
+/// A tenant's clients on the request's context: the explicit tenant criterion below and row-level security (the
+/// application role sees only the connection's tenant's clients) both bind every query. Changes are saved by the
+/// command's unit of work.
+/// </summary>
+public sealed class ClientRegistry(CrmDbContext db, TimeProvider clock) : IClientRegistry
+{
+    public async Task<IReadOnlyList<ClientSummary>> ListAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        (await Of(tenantId).AsNoTracking().OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken)).Select(Summary).ToList();
+
+    public async Task<ClientSummary?> FindAsync(Guid tenantId, Guid id, CancellationToken cancellationToken) =>
+        await Of(tenantId).AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } client ? Summary(client) : null;
+
+    public Task<ClientWithSecret> RegisterAsync(
+        Guid tenantId, string name, IReadOnlyList<string> scopes, IReadOnlyList<string> redirectUris, CancellationToken cancellationToken)
+    {
+        var secret = ClientSecretHasher.GenerateSecret();
+        var clientId = "cli_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var client = OAuthClient.CreateConfidential(tenantId, clientId, name, ClientSecretHasher.Hash(secret), scopes, clock.GetUtcNow(), redirectUris);
+        db.OAuthClients.Add(client);
+        return Task.FromResult(new ClientWithSecret(Summary(client), secret));
+    }
+
+    public async Task<string?> RotateSecretAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    {
+        var client = await Of(tenantId).FirstOrDefaultAsync(c => c.Id == id && c.RevokedAt == null, cancellationToken);
+        if (client is null)
+            return null;
+        var secret = ClientSecretHasher.GenerateSecret();
+        client.RotateSecret(ClientSecretHasher.Hash(secret), clock.GetUtcNow());
+        return secret;
+    }
+
+    public async Task<bool> RevokeAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    {
+        var client = await Of(tenantId).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        client?.Revoke(clock.GetUtcNow());
+        return client is not null;
+    }
+
+    private IQueryable<OAuthClient> Of(Guid tenantId) => db.OAuthClients.Where(c => c.TenantId == tenantId);
+
+    private static ClientSummary Summary(OAuthClient c) =>
+        new(c.Id, c.ClientId, c.Name, c.AllowedScopes, c.RedirectUris, c.CreatedAt, c.SecretRotatedAt, c.RevokedAt);
+}

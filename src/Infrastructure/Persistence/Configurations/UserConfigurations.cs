@@ -1,0 +1,93 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Users;
+using CrmTenancy.Infrastructure.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+internal static class AccountColumns
+{
+    public static void ConfigureAccount<T>(this EntityTypeBuilder<T> builder) where T : Account
+    {
+        builder.ConfigureAggregate();
+        builder.Property(a => a.Email).HasMaxLength(FieldLengths.Email).IsRequired();
+        builder.Property(a => a.NormalizedEmail).HasMaxLength(FieldLengths.Email).IsRequired();
+        builder.Property(a => a.DisplayName).HasMaxLength(Account.DisplayNameMaxLength).IsRequired();
+        builder.Property(a => a.PasswordHash).HasMaxLength(512);
+        builder.Property(a => a.SecurityStamp).HasMaxLength(64).IsRequired();
+        builder.Ignore(a => a.IsActive);
+    }
+}
+
+public sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.ToTable("users");
+        builder.ConfigureAccount();
+        builder.ConfigureTenantOwned();
+        builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+        // Emails are unique per tenant: the same person may belong to two organisations with one address.
+        builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique();
+        builder.HasIndex(u => new { u.TenantId, u.DisplayName });
+    }
+}
+
+public sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> builder)
+    {
+        builder.ConfigureAggregate();
+        builder.ConfigureTenantOwned();
+        builder.Property(i => i.Email).HasMaxLength(FieldLengths.Email).IsRequired();
+        builder.Property(i => i.NormalizedEmail).HasMaxLength(FieldLengths.Email).IsRequired();
+        builder.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.TokenHash).HasMaxLength(64).IsRequired();
+        builder.HasIndex(i => new { i.TenantId, i.TokenHash }).IsUnique();
+        builder.HasIndex(i => new { i.TenantId, i.NormalizedEmail });
+    }
+}
+
+public sealed class PlatformOperatorConfiguration : IEntityTypeConfiguration<PlatformOperator>
+{
+    public void Configure(EntityTypeBuilder<PlatformOperator> builder)
+    {
+        builder.ConfigureAccount();
+        builder.HasIndex(o => o.NormalizedEmail).IsUnique();
+    }
+}
+
+public sealed class AuthorizationCodeConfiguration : IEntityTypeConfiguration<AuthorizationCode>
+{
+    public void Configure(EntityTypeBuilder<AuthorizationCode> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.CodeHash).HasMaxLength(64).IsRequired();
+        builder.Property(c => c.ClientId).HasMaxLength(OAuthClient.ClientIdMaxLength).IsRequired();
+        builder.Property(c => c.RedirectUri).HasMaxLength(FieldLengths.Url).IsRequired();
+        builder.Property(c => c.CodeChallenge).HasMaxLength(64).IsRequired();
+        builder.Property(c => c.Nonce).HasMaxLength(512);
+        builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.TenantId, c.CodeHash }).IsUnique();
+        builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
+        builder.HasIndex(c => c.ExpiresAt);
+    }
+}
+
+public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> builder)
+    {
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
+        builder.Property(t => t.ClientId).HasMaxLength(OAuthClient.ClientIdMaxLength).IsRequired();
+        builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => new { t.TenantId, t.TokenHash }).IsUnique();
+        builder.HasIndex(t => new { t.TenantId, t.Id }).IsUnique();
+        builder.HasIndex(t => new { t.TenantId, t.FamilyId });
+        builder.HasIndex(t => t.FamilyExpiresAt);
+    }
+}

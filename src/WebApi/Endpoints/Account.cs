@@ -1,0 +1,220 @@
+using System.Security.Claims;
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Security;
+using CrmTenancy.Application.Users.AcceptInvitation;
+using CrmTenancy.Domain.Users;
+using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Persistence;
+using CrmTenancy.Infrastructure.Tenancy;
+using CrmTenancy.WebApi.Auth;
+using CrmTenancy.WebApi.Http;
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace CrmTenancy.WebApi.Endpoints;
+
+/// <summary>
+/// The sign-in page the authorize endpoint sends people to, sign-out, and the page that accepts an invitation.
+/// Forms carry an antiforgery token; a failed sign-in says the same thing whether or not the email exists.
+/// </summary>
+public sealed class Account : IEndpointGroup
+{
+    public const string SignInFailed = "The organisation, email or password is not right, or the account is locked for a while. Try again.";
+    private const int MaxField = 256;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        group.MapGet("/login", LoginPage);
+        group.MapPost("/login", Login);
+        group.MapPost("/logout", Logout);
+        group.MapGet("/accept-invitation", AcceptInvitationPage);
+        group.MapPost("/accept-invitation", AcceptInvitation);
+    }
+
+    public static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? returnUrl = null) =>
+        LoginForm(context, antiforgery, SafeReturnUrl(returnUrl), null, null, null);
+
+    public static async Task<IResult> Login(
+        HttpContext context, IAntiforgery antiforgery, AuthLookups lookups, TenantContext tenant,
+        UserManager<User> users, UserManager<PlatformOperator> operators, CrmDbContext db, TimeProvider clock)
+    {
+        if (!context.Request.HasFormContentType)
+            return Html.Page("Sign in", Html.Error("The form could not be read."), StatusCodes.Status400BadRequest);
+        if (!await antiforgery.IsRequestValidAsync(context))
+            return Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var organisation = Field(form, "organisation");
+        var email = Field(form, "email");
+        var password = Field(form, "password");
+        var returnUrl = SafeReturnUrl(form["returnUrl"]);
+        if (email is null || password is null)
+            return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
+
+        SignedInAccount? signedIn;
+        if (string.IsNullOrEmpty(organisation))
+        {
+            signedIn = await CheckAsync(operators, email, password, a => new(a.Id, null, a.SecurityStamp));
+        }
+        else if (await lookups.ActiveTenantBySlugAsync(organisation, context.RequestAborted) is { } tenantId)
+        {
+            tenant.Resolve(tenantId);
+            signedIn = await CheckAsync(users, email, password, u => new(u.Id, u.TenantId, u.SecurityStamp));
+        }
+        else
+        {
+            // No such organisation: spend the time a password check takes, and say what a wrong password says.
+            users.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
+            signedIn = null;
+        }
+        await db.SaveChangesAsync(context.RequestAborted);
+        if (signedIn is null)
+            return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
+
+        var now = clock.GetUtcNow();
+        var identity = new ClaimsIdentity(Session.Scheme, ClaimNames.Subject, ClaimNames.Role);
+        identity.AddClaim(new Claim(ClaimNames.Subject, signedIn.Id.ToString()));
+        if (signedIn.TenantId is { } signedInTenant)
+            identity.AddClaim(new Claim(ClaimNames.TenantId, signedInTenant.ToString()));
+        identity.AddClaim(new Claim(Session.AuthTime, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(Session.Stamp, AccessTokenIssuer.StampDigest(signedIn.SecurityStamp)));
+        await context.SignInAsync(Session.Scheme, new ClaimsPrincipal(identity));
+        return Results.Redirect(returnUrl ?? "/account/login?signedIn=1");
+    }
+
+    public static async Task<IResult> Logout(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+            return Html.Page("Sign out", Html.Error("The form expired or did not come from this site."), StatusCodes.Status400BadRequest);
+        await context.SignOutAsync(Session.Scheme);
+        return Html.Page("Signed out", "<h1>You are signed out</h1>");
+    }
+
+    public static IResult AcceptInvitationPage(HttpContext context, IAntiforgery antiforgery, string? token = null) =>
+        InvitationForm(context, antiforgery, token, null);
+
+    public static async Task<IResult> AcceptInvitation(HttpContext context, IAntiforgery antiforgery, TenantContext tenant, IMediator mediator)
+    {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            return Html.Page("Accept invitation", Html.Error("The form expired or did not come from this site. Open the link again."), StatusCodes.Status400BadRequest);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var token = Field(form, "token");
+        if (!OpaqueHandle.TryReadTenant(token, out var tenantId) || tenantId is not { } id)
+            return InvitationForm(context, antiforgery, token, "The invitation is not valid: it is unknown, was used or revoked, or has expired.");
+        tenant.Resolve(id);
+        try
+        {
+            await mediator.Send(new AcceptInvitation(token!, Field(form, "displayName") ?? "", Field(form, "password") ?? ""), context.RequestAborted);
+        }
+        catch (ValidationException validation)
+        {
+            return InvitationForm(context, antiforgery, token, string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+        }
+        catch (ConflictException conflict)
+        {
+            return InvitationForm(context, antiforgery, token, conflict.Message);
+        }
+        return Html.Page("Welcome", """<h1>Welcome aboard</h1><p class="ok">Your account is ready. Sign in from the app with your organisation, email and new password.</p>""");
+    }
+
+    private sealed record SignedInAccount(Guid Id, Guid? TenantId, string SecurityStamp);
+
+    /// <summary>Identity's password check with lockout: 5 failures lock the account for 15 minutes; deactivated accounts never sign in.</summary>
+    private static async Task<SignedInAccount?> CheckAsync<TAccount>(
+        UserManager<TAccount> manager, string email, string password, Func<TAccount, SignedInAccount> describe)
+        where TAccount : Domain.Users.Account
+    {
+        var account = await manager.FindByEmailAsync(email);
+        if (account is null)
+        {
+            manager.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
+            return null;
+        }
+        if (await manager.IsLockedOutAsync(account))
+            return null;
+        if (!await manager.CheckPasswordAsync(account, password))
+        {
+            await manager.AccessFailedAsync(account);
+            return null;
+        }
+        if (!account.IsActive)
+            return null;
+        await manager.ResetAccessFailedCountAsync(account);
+        account.RecordSignIn(DateTimeOffset.UtcNow);
+        return describe(account);
+    }
+
+    /// <summary>A hash of a random password, so an unknown email costs what a known one does.</summary>
+    private static readonly string DummyHash = new PasswordHasher<object>().HashPassword(new object(), Guid.NewGuid().ToString());
+
+    private static string? Field(IFormCollection form, string name)
+    {
+        string? value = form[name];
+        value = value?.Trim();
+        return string.IsNullOrEmpty(value) || value.Length > MaxField || !TextInput.IsAcceptable(value) ? null : value;
+    }
+
+    /// <summary>Only the authorize endpoint of this server is a place to return to: no open redirect through the sign-in page.</summary>
+    public static string? SafeReturnUrl(string? returnUrl) =>
+        returnUrl is not null && returnUrl.StartsWith("/connect/authorize?", StringComparison.Ordinal) && !returnUrl.Contains('\\')
+            && !returnUrl.Contains("//", StringComparison.Ordinal) && returnUrl.Length <= 4096
+            ? returnUrl
+            : null;
+
+    private static IResult LoginForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? organisation, string? email, string? error,
+        int statusCode = StatusCodes.Status200OK)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Frame-Options"] = "DENY";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        return Html.Page("Sign in", $"""
+            <h1>Sign in</h1>
+            {Html.Error(error)}
+            <form method="post" action="/account/login" novalidate>
+            {Html.Hidden(tokens.FormFieldName, tokens.RequestToken)}
+            {Html.Hidden("returnUrl", returnUrl)}
+            <label for="organisation">Organisation</label>
+            <input id="organisation" name="organisation" autocomplete="organization" value="{Html.Encode(organisation)}" placeholder="acme">
+            <p class="hint">Your organisation's short name. Platform operators leave it empty.</p>
+            <label for="email">Email</label>
+            <input id="email" name="email" type="email" autocomplete="username" required value="{Html.Encode(email)}">
+            <label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required>
+            <button type="submit">Sign in</button>
+            </form>
+            """, statusCode);
+    }
+
+    private static IResult InvitationForm(HttpContext context, IAntiforgery antiforgery, string? token, string? error)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        return Html.Page("Accept invitation", $"""
+            <h1>Join your team</h1>
+            {Html.Error(error)}
+            <form method="post" action="/account/accept-invitation">
+            {Html.Hidden(tokens.FormFieldName, tokens.RequestToken)}
+            {Html.Hidden("token", token)}
+            <label for="displayName">Your name</label>
+            <input id="displayName" name="displayName" autocomplete="name" required>
+            <label for="password">Choose a password</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10">
+            <p class="hint">At least 10 characters.</p>
+            <button type="submit">Create my account</button>
+            </form>
+            """, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+}
+
+/// <summary>The sign-in session of the authorization server (a cookie), separate from the API's bearer tokens.</summary>
+public static class Session
+{
+    public const string Scheme = "crm.session";
+    public const string AuthTime = "auth_time";
+    public const string Stamp = "sst";
+}

@@ -1,0 +1,72 @@
+using CrmTenancy.Application.Common.Security;
+using CrmTenancy.Application.Tenants;
+using CrmTenancy.Application.Tenants.ChangeRecordVisibility;
+using CrmTenancy.Application.Tenants.GetTenantSettings;
+using CrmTenancy.Application.Tenants.SignUp;
+using CrmTenancy.Application.Users.AcceptInvitation;
+using CrmTenancy.Application.Users.GetMe;
+using CrmTenancy.Domain.Tenants;
+using CrmTenancy.Infrastructure.Tenancy;
+using CrmTenancy.WebApi.Auth;
+using CrmTenancy.WebApi.Http;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CrmTenancy.WebApi.Endpoints;
+
+/// <summary>Sign-up, accepting an invitation (both anonymous), the caller (/api/me) and the tenant's settings.</summary>
+public sealed class Tenancy : IEndpointGroup
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/signup", SignUp).WithTags("Sign-up").WithName("SignUp").AllowAnonymous();
+        app.MapPost("/api/invitations/accept", AcceptInvitation).WithTags("Sign-up").WithName("AcceptInvitation").AllowAnonymous();
+        app.MapGet("/api/me", Me).WithTags("Me").WithName("GetMe").RequireAuthorization();
+        var settings = app.MapGroup("/api/tenant/settings").WithTags("Tenant");
+        settings.MapGet("", GetSettings).WithName("GetTenantSettings").RequireAuthorization(Policies.Read);
+        settings.MapPut("record-visibility", ChangeVisibility).WithName("ChangeRecordVisibility").RequireAuthorization(Policies.TenantAdmin);
+    }
+
+    public sealed record SignUpRequest(string OrganisationName, string Slug, string Email, string DisplayName, string Password);
+
+    public sealed record AcceptInvitationRequest(string Token, string DisplayName, string Password);
+
+    public sealed record VisibilityChange(RecordVisibility RecordVisibility);
+
+    /// <summary>A new tenant and its first administrator. The scope is opened for the new tenant, so row-level security admits its rows.</summary>
+    public static async Task<Created<SignedUp>> SignUp(SignUpRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
+    {
+        var tenantId = Guid.CreateVersion7();
+        tenant.Resolve(tenantId);
+        var signedUp = await mediator.Send(
+            new SignUp(tenantId, body.OrganisationName, body.Slug?.Trim().ToLowerInvariant() ?? "", body.Email, body.DisplayName, body.Password),
+            cancellationToken);
+        return TypedResults.Created("/api/me", signedUp);
+    }
+
+    /// <summary>The tenant is read from the token itself; an unknown or edited token finds nothing there.</summary>
+    public static async Task<IResult> AcceptInvitation(AcceptInvitationRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
+    {
+        if (!OpaqueHandle.TryReadTenant(body.Token, out var tenantId) || tenantId is not { } id)
+            throw new Application.Common.Errors.ConflictException("invitation-invalid",
+                "The invitation is not valid: it is unknown, was used or revoked, or has expired.");
+        tenant.Resolve(id);
+        var accepted = await mediator.Send(new AcceptInvitation(body.Token, body.DisplayName, body.Password), cancellationToken);
+        return TypedResults.Created("/api/me", accepted);
+    }
+
+    public static Task<MeDto> Me(IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetMe(), cancellationToken);
+
+    public static async Task<IResult> GetSettings(IMediator mediator, HttpContext context)
+    {
+        var settings = await mediator.Send(new GetTenantSettings(), context.RequestAborted);
+        return Resources.Ok(context, settings, settings.Version);
+    }
+
+    public static async Task<IResult> ChangeVisibility(VisibilityChange body, IMediator mediator, HttpContext context)
+    {
+        await mediator.Send(new ChangeRecordVisibility(body.RecordVisibility, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
+        var settings = await mediator.Send(new GetTenantSettings(), context.RequestAborted);
+        return Resources.Ok(context, settings, settings.Version);
+    }
+}
