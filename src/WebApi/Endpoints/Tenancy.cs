@@ -36,6 +36,7 @@ public sealed class Tenancy : IEndpointGroup
     /// <summary>A new tenant and its first administrator. The scope is opened for the new tenant, so row-level security admits its rows.</summary>
     public static async Task<Created<SignedUp>> SignUp(SignUpRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
     {
+        RefuseTenantCaller(tenant);
         var tenantId = Guid.CreateVersion7();
         tenant.Resolve(tenantId);
         var signedUp = await mediator.Send(
@@ -47,12 +48,21 @@ public sealed class Tenancy : IEndpointGroup
     /// <summary>The tenant is read from the token itself; an unknown or edited token finds nothing there.</summary>
     public static async Task<IResult> AcceptInvitation(AcceptInvitationRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
     {
+        RefuseTenantCaller(tenant);
         if (!OpaqueHandle.TryReadTenant(body.Token, out var tenantId) || tenantId is not { } id)
             throw new Application.Common.Errors.ConflictException("invitation-invalid",
                 "The invitation is not valid: it is unknown, was used or revoked, or has expired.");
         tenant.Resolve(id);
         var accepted = await mediator.Send(new AcceptInvitation(body.Token, body.DisplayName, body.Password), cancellationToken);
         return TypedResults.Created("/api/me", accepted);
+    }
+
+    /// <summary>These requests open a scope for a tenant of their own: a caller already bound to a tenant cannot send them.</summary>
+    private static void RefuseTenantCaller(TenantContext tenant)
+    {
+        if (tenant.IsResolved)
+            throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("authorization",
+                "Send this request without an access token: it creates an account, it does not act for one.")]);
     }
 
     public static Task<MeDto> Me(IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetMe(), cancellationToken);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var db = Database.Owner();
         return await TestTenants.AddAsync(db, slug, scopes);
     }
+
+    /// <summary>Adds a user with a password to a tenant.</summary>
+    public async Task<TestUser> AddUserAsync(TestTenant tenant, string email, UserRole role = UserRole.Member, string password = TestTenants.UserPassword)
+    {
+        await using var db = Database.Owner();
+        return await TestTenants.AddUserAsync(db, tenant, email, role, password);
+    }
+
+    /// <summary>An API client calling as the user, with tokens from the authorization code flow.</summary>
+    public Task<HttpClient> ClientForAsync(TestUser user, string scope = SignIn.DefaultScope) => SignIn.ClientForAsync(this, user, scope);
 
     public async Task<(string ClientId, string Secret)> AddClientAsync(Guid tenantId, string clientId, params string[] scopes)
     {
@@ -91,6 +102,8 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
         await Factory.Database.ResetAsync();
         TenantA = await Factory.AddTenantAsync("tenant-a");
         TenantB = await Factory.AddTenantAsync("tenant-b");
+        await using (var db = Factory.Database.Owner())
+            await TestTenants.AddWebClientAsync(db);
         A = await Factory.ClientForAsync(TenantA);
         B = await Factory.ClientForAsync(TenantB);
     }
