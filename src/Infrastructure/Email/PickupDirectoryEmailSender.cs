@@ -10,7 +10,7 @@ public sealed class EmailOptions
     public const string Section = "Email";
 
     /// <summary>Where the development sender writes each message as a .eml file (relative to the working directory).</summary>
-    public string PickupDirectory { get; set; } = ".run/mail";
+    public string PickupDirectory { get; set; } = ".data/mail";
 
     public string From { get; set; } = "CrmTenancy <no-reply@crmtenancy.dev>";
 }
