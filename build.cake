@@ -22,7 +22,42 @@ Task("MigrationsCheck").IsDependentOn("Build").Does(() =>
         throw new Exception("The EF Core model has changes that no migration holds: add a migration (see README).");
 });
 
-Task("Test").IsDependentOn("MigrationsCheck").Does(() =>
+// What the end-to-end tests (tests/EndToEndTests) need besides .NET: Debian's chromium for the browser tests and
+// the locked openid-client for the OIDC conformance script. Installed here so a clean clone runs in CI (root, Debian).
+Task("EndToEndPrerequisites").Does(() =>
+{
+    const string chromium = "/usr/lib/chromium/chromium";
+    if (!System.IO.File.Exists(chromium))
+    {
+        if (!IsRoot())
+            throw new Exception($"Chromium is missing ({chromium}), and installing it needs root: run `sudo apt-get update && sudo apt-get install -y chromium` (Debian/Ubuntu).");
+        Information("Chromium is missing; installing the Debian package chromium with apt-get.");
+        var apt = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        if (StartProcess("apt-get", new ProcessSettings { Arguments = "update -qq", EnvironmentVariables = apt }) != 0
+            || StartProcess("apt-get", new ProcessSettings { Arguments = "install -y -qq chromium", EnvironmentVariables = apt }) != 0
+            || !System.IO.File.Exists(chromium))
+            throw new Exception($"Could not install chromium with apt-get ({chromium} is still missing).");
+    }
+
+    var oidcClient = MakeAbsolute(Directory("./tests/EndToEndTests/oidc-client"));
+    if (!DirectoryExists(oidcClient.Combine("node_modules")))
+    {
+        Information("Installing the OIDC conformance client's locked packages (npm ci).");
+        int exit;
+        try
+        {
+            exit = StartProcess("npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund", WorkingDirectory = oidcClient });
+        }
+        catch (Exception e)
+        {
+            throw new Exception("npm is missing: install Node.js 20 or later with npm (Debian: `apt-get install -y nodejs npm`).", e);
+        }
+        if (exit != 0)
+            throw new Exception($"npm ci failed in {oidcClient.FullPath}.");
+    }
+});
+
+Task("Test").IsDependentOn("MigrationsCheck").IsDependentOn("EndToEndPrerequisites").Does(() =>
 {
     CleanDirectory(resultsRoot);
     var connectionString = StartPostgres("test");
@@ -94,6 +129,12 @@ string StartPostgres(string mode)
     if (exit != 0)
         throw new Exception("Could not start the private PostgreSQL cluster: " + string.Join(Environment.NewLine, lines));
     return lines.Last(l => l.StartsWith("Host="));
+}
+
+bool IsRoot()
+{
+    StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out var output);
+    return output.FirstOrDefault()?.Trim() == "0";
 }
 
 void StopPostgres(string mode) => StartProcess("bash", new ProcessSettings { Arguments = $"scripts/pg.sh stop {mode}" });

@@ -170,7 +170,8 @@ public sealed class Account : IEndpointGroup
         var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Frame-Options"] = "DENY";
-        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        // No form-action: browsers apply it to the redirects after the post too, and the flow ends at the client's redirect URI.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
         return Html.Page("Sign in", $"""
             <h1>Sign in</h1>
             {Html.Error(error)}
@@ -193,7 +194,7 @@ public sealed class Account : IEndpointGroup
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
         return Html.Page("Accept invitation", $"""
             <h1>Join your team</h1>
             {Html.Error(error)}
