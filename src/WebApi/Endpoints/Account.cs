@@ -13,6 +13,7 @@ using MediatR;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrmTenancy.WebApi.Endpoints;
 
@@ -54,23 +55,40 @@ public sealed class Account : IEndpointGroup
         if (email is null || password is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
 
-        SignedInAccount? signedIn;
-        if (string.IsNullOrEmpty(organisation))
+        // Lockout counters are saved with the account's version: when parallel attempts on one account collide, the
+        // losers check again from the saved state, so parallel guessing cannot slip past the failure count.
+        SignedInAccount? signedIn = null;
+        for (var attempt = 1; ; attempt++)
         {
-            signedIn = await CheckAsync(operators, email, password, a => new(a.Id, null, a.SecurityStamp));
+            if (string.IsNullOrEmpty(organisation))
+            {
+                signedIn = await CheckAsync(operators, email, password, clock, a => new(a.Id, null, a.SecurityStamp));
+            }
+            else if (await lookups.ActiveTenantBySlugAsync(organisation, context.RequestAborted) is { } tenantId)
+            {
+                tenant.Resolve(tenantId);
+                signedIn = await CheckAsync(users, email, password, clock, u => new(u.Id, u.TenantId, u.SecurityStamp));
+            }
+            else
+            {
+                // No such organisation: spend the time a password check takes, and say what a wrong password says.
+                users.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
+            }
+            try
+            {
+                await db.SaveChangesAsync(context.RequestAborted);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                signedIn = null;
+                break;
+            }
         }
-        else if (await lookups.ActiveTenantBySlugAsync(organisation, context.RequestAborted) is { } tenantId)
-        {
-            tenant.Resolve(tenantId);
-            signedIn = await CheckAsync(users, email, password, u => new(u.Id, u.TenantId, u.SecurityStamp));
-        }
-        else
-        {
-            // No such organisation: spend the time a password check takes, and say what a wrong password says.
-            users.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
-            signedIn = null;
-        }
-        await db.SaveChangesAsync(context.RequestAborted);
         if (signedIn is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
 
@@ -124,7 +142,7 @@ public sealed class Account : IEndpointGroup
 
     /// <summary>Identity's password check with lockout: 5 failures lock the account for 15 minutes; deactivated accounts never sign in.</summary>
     private static async Task<SignedInAccount?> CheckAsync<TAccount>(
-        UserManager<TAccount> manager, string email, string password, Func<TAccount, SignedInAccount> describe)
+        UserManager<TAccount> manager, string email, string password, TimeProvider clock, Func<TAccount, SignedInAccount> describe)
         where TAccount : Domain.Users.Account
     {
         var account = await manager.FindByEmailAsync(email);
@@ -143,7 +161,7 @@ public sealed class Account : IEndpointGroup
         if (!account.IsActive)
             return null;
         await manager.ResetAccessFailedCountAsync(account);
-        account.RecordSignIn(DateTimeOffset.UtcNow);
+        account.RecordSignIn(clock.GetUtcNow());
         return describe(account);
     }
 

@@ -99,7 +99,8 @@ public sealed class OAuth : IEndpointGroup
     /// RFC 7662, for confidential clients. A token is reported active only to a client of the token's own tenant
     /// (or a platform client for tenantless tokens); for anyone else it is simply inactive.
     /// </summary>
-    public static async Task<IResult> Introspect(HttpContext context, AuthorizationServer server, AccessTokenValidator validator, AuthLookups lookups)
+    public static async Task<IResult> Introspect(
+        HttpContext context, AuthorizationServer server, AccessTokenValidator validator, AuthLookups lookups, TimeProvider clock)
     {
         NoStore(context.Response);
         var (form, formError) = await ReadFormAsync(context);
@@ -144,7 +145,7 @@ public sealed class OAuth : IEndpointGroup
 
         var refresh = await server.FindRefreshTokenAsync(token, context.RequestAborted);
         if (refresh is null || refresh.TenantId != client!.TenantId || refresh.ConsumedAt is not null || refresh.RevokedAt is not null
-            || refresh.ExpiresAt <= DateTimeOffset.UtcNow)
+            || refresh.ExpiresAt <= clock.GetUtcNow())
             return inactive;
         var refreshResponse = new Dictionary<string, object>
         {
