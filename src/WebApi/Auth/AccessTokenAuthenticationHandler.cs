@@ -35,19 +35,13 @@ public sealed class AccessTokenAuthenticationHandler(
 
         // A valid signature is not enough: the account or client must still be active, and a user's rights must
         // be those the token was issued with (its security stamp digest). One indexed read per request.
-        var ownerOnly = false;
-        if (claims.IsUser)
-        {
-            if (!Guid.TryParse(claims.Subject, out var accountId))
-                return Fail("The token's subject is not an account id.");
-            var state = await lookups.AccountAsync(accountId, claims.TenantId, Context.RequestAborted);
-            if (state is not { Active: true } || state.StampDigest != claims.StampDigest)
-                return Fail("The token's account was deactivated or its rights changed; sign in again.");
-            ownerOnly = claims.Role == nameof(Domain.Users.UserRole.Member) && state.Visibility == Domain.Tenants.RecordVisibility.OwnerOnly;
-        }
-        var client = await lookups.ActiveClientAsync(claims.ClientId, Context.RequestAborted);
-        if (client is null || (!claims.IsUser && client.TenantId != claims.TenantId))
-            return Fail("The token's client was revoked.");
+        var state = await lookups.CheckAsync(claims, Context.RequestAborted);
+        if (state is null)
+            return Fail(claims.IsUser
+                ? "The token's account was deactivated or its rights changed, or its client was revoked; sign in again."
+                : "The token's client was revoked.");
+        var ownerOnly = claims.IsUser && claims.Role == nameof(Domain.Users.UserRole.Member)
+            && state.Visibility == Domain.Tenants.RecordVisibility.OwnerOnly;
 
         var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimNames.Role);
         identity.AddClaim(new Claim(ClaimNames.Subject, claims.Subject));

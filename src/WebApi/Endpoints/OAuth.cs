@@ -119,13 +119,7 @@ public sealed class OAuth : IEndpointGroup
             var (claims, _) = await validator.ValidateAsync(token, context.RequestAborted);
             if (claims is null || claims.TenantId != client!.TenantId)
                 return inactive;
-            if (claims.IsUser)
-            {
-                var state = Guid.TryParse(claims.Subject, out var accountId) ? await lookups.AccountAsync(accountId, claims.TenantId, context.RequestAborted) : null;
-                if (state is not { Active: true } || state.StampDigest != claims.StampDigest)
-                    return inactive;
-            }
-            if (await lookups.ActiveClientAsync(claims.ClientId, context.RequestAborted) is null)
+            if (await lookups.CheckAsync(claims, context.RequestAborted) is null)
                 return inactive;
             var response = new Dictionary<string, object>
             {

@@ -35,24 +35,43 @@ public sealed class AuthLookups(PlatformDb platform)
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The state of a tenant user (active, in an active tenant), or of a platform operator when there is no tenant.</summary>
-    public async Task<TokenSubjectState?> AccountAsync(Guid accountId, Guid? tenantId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether what a valid token names is still good, in one round trip: its client is active (a tenant's client in an
+    /// active tenant, and the token's own tenant for client credentials); for a person, the account is active, in an
+    /// active tenant, and its security stamp is the one the token was issued with. Null when any of it fails.
+    /// </summary>
+    public async Task<TokenSubjectState?> CheckAsync(AccessTokenClaims token, CancellationToken cancellationToken)
     {
         await using var db = platform.Open();
+        var clientId = token.ClientId;
+        var tenantId = token.TenantId;
+        var clients = db.OAuthClients.Where(c => c.ClientId == clientId && c.RevokedAt == null
+            && (c.TenantId == null || db.Tenants.Any(t => t.Id == c.TenantId && t.Status == TenantStatus.Active)));
+        if (!token.IsUser)
+            return await clients.AnyAsync(c => c.TenantId == tenantId, cancellationToken) ? new TokenSubjectState(true, null, RecordVisibility.Shared) : null;
+        if (!Guid.TryParse(token.Subject, out var accountId))
+            return null;
+
+        TokenSubjectState? state;
         if (tenantId is not { } tenant)
         {
             var account = await db.PlatformOperators.AsNoTracking().Where(o => o.Id == accountId)
-                .Select(o => new { o.DeactivatedAt, o.SecurityStamp }).FirstOrDefaultAsync(cancellationToken);
-            return account is null
-                ? null
-                : new TokenSubjectState(account.DeactivatedAt == null, AccessTokenIssuer.StampDigest(account.SecurityStamp), RecordVisibility.Shared);
+                .Select(o => new { o.DeactivatedAt, o.SecurityStamp, ClientActive = clients.Any() }).FirstOrDefaultAsync(cancellationToken);
+            state = account is { ClientActive: true }
+                ? new TokenSubjectState(account.DeactivatedAt == null, AccessTokenIssuer.StampDigest(account.SecurityStamp), RecordVisibility.Shared)
+                : null;
         }
-        var row = await db.Users.IgnoreQueryFilters(TenantFilter).AsNoTracking()
-            .Where(u => u.Id == accountId && u.TenantId == tenant)
-            .Join(db.Tenants, u => u.TenantId, t => t.Id, (u, t) => new { u.DeactivatedAt, u.SecurityStamp, t.Status, t.RecordVisibility })
-            .FirstOrDefaultAsync(cancellationToken);
-        return row is null
-            ? null
-            : new TokenSubjectState(row.DeactivatedAt == null && row.Status == TenantStatus.Active, AccessTokenIssuer.StampDigest(row.SecurityStamp), row.RecordVisibility);
+        else
+        {
+            var row = await db.Users.IgnoreQueryFilters(TenantFilter).AsNoTracking()
+                .Where(u => u.Id == accountId && u.TenantId == tenant)
+                .Join(db.Tenants, u => u.TenantId, t => t.Id,
+                    (u, t) => new { u.DeactivatedAt, u.SecurityStamp, t.Status, t.RecordVisibility, ClientActive = clients.Any() })
+                .FirstOrDefaultAsync(cancellationToken);
+            state = row is { ClientActive: true }
+                ? new TokenSubjectState(row.DeactivatedAt == null && row.Status == TenantStatus.Active, AccessTokenIssuer.StampDigest(row.SecurityStamp), row.RecordVisibility)
+                : null;
+        }
+        return state is { Active: true } && state.StampDigest == token.StampDigest ? state : null;
     }
 }
