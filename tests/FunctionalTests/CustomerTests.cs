@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 
 namespace CrmTenancy.FunctionalTests;
@@ -70,7 +71,8 @@ public sealed class CustomerTests(ApiFactory factory) : ApiTest(factory)
     public async Task Tags_assignment_and_purchases_change_the_customer()
     {
         var id = (await CreateCustomerAsync(A, new { name = "Vandelay Industries" })).GetProperty("id").GetString();
-        var assignee = Guid.CreateVersion7();
+        // The assignee must be an active user of the tenant.
+        var assignee = (await Factory.AddUserAsync(TenantA, "rep@a.example")).Id;
 
         using var tags = await A.PostAsJsonAsync($"/api/customers/{id}/tags", new { tags = new[] { "Import", "export", "IMPORT" } });
         Assert.Equal(HttpStatusCode.OK, tags.StatusCode);
@@ -88,6 +90,45 @@ public sealed class CustomerTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(assignee, customer.GetProperty("assigneeId").GetGuid());
         Assert.Equal(200.00m, customer.GetProperty("totalRevenue").GetDecimal());
         Assert.Equal("2026-01-10", customer.GetProperty("lastPurchaseDate").GetString());
+    }
+
+    [Fact]
+    public async Task Assigning_to_anyone_but_an_active_user_of_the_tenant_gets_400_naming_assigneeId_and_changes_nothing()
+    {
+        var rep = await Factory.AddUserAsync(TenantA, "rep@a.example");
+        var (_, admin) = await UserAsync(TenantA, "admin@a.example", UserRole.TenantAdmin);
+        using var adminClient = admin;
+        var gone = await Factory.AddUserAsync(TenantA, "gone@a.example");
+        using (var deactivate = await admin.PostAsync($"/api/team/users/{gone.Id}/deactivate", null))
+            Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
+        var userOfB = await Factory.AddUserAsync(TenantB, "rep@b.example");
+
+        var id = (await CreateCustomerAsync(A, new { name = "Kramerica" })).GetProperty("id").GetString();
+        using (var assigned = await A.PutAsJsonAsync($"/api/customers/{id}/assignee", new { assigneeId = rep.Id }))
+            Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        var before = await Json(await A.GetAsync($"/api/customers/{id}"));
+        Assert.Equal(rep.Id, before.GetProperty("assigneeId").GetGuid());
+
+        foreach (var (label, assignee) in new[] { ("B's user", userOfB.Id), ("unknown", Guid.CreateVersion7()), ("deactivated", gone.Id) })
+        {
+            using var response = await A.PutAsJsonAsync($"/api/customers/{id}/assignee", new { assigneeId = assignee });
+            var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation", "assigneeId");
+            // The three answer alike: no way to learn whether an id is another tenant's user.
+            Assert.True(problem.GetProperty("detail").GetString() == "assigneeId: The assignee is not an active user of this tenant.", label);
+        }
+        // Wrong type and the empty id are bad input as well.
+        using (var notAGuid = await A.PutAsync($"/api/customers/{id}/assignee", RawJson("""{"assigneeId":"nobody"}""")))
+            await AssertProblemAsync(notAGuid, HttpStatusCode.BadRequest, field: "assigneeId");
+        using (var empty = await A.PutAsync($"/api/customers/{id}/assignee", RawJson("""{"assigneeId":"00000000-0000-0000-0000-000000000000"}""")))
+            await AssertProblemAsync(empty, HttpStatusCode.BadRequest, field: "assigneeId");
+
+        var after = await Json(await A.GetAsync($"/api/customers/{id}"));
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+
+        // Unassigning (null) is allowed.
+        using var unassigned = await A.PutAsJsonAsync($"/api/customers/{id}/assignee", new { assigneeId = (Guid?)null });
+        Assert.Equal(HttpStatusCode.OK, unassigned.StatusCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Json(unassigned)).GetProperty("assigneeId").ValueKind);
     }
 
     [Fact]

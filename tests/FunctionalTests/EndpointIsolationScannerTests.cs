@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,36 +10,63 @@ namespace CrmTenancy.FunctionalTests;
 /// <summary>
 /// Tenant isolation of every endpoint the OpenAPI document describes, found by the <see cref="IsolationScanner"/>
 /// rather than listed by hand: a new endpoint is scanned as soon as it is mapped. A second test proves the scanner
-/// is not vacuous: against a host with one endpoint that forgets the tenant, it reports that endpoint.
+/// is not vacuous: against a host with one endpoint that forgets the tenant, it reports that endpoint. It calls as each
+/// tenant's TenantAdmin user (signed in through the login page), the caller who may use every tenant endpoint:
+/// customers and contacts, the team, the integration clients and the tenant's settings.
 /// </summary>
 public sealed class EndpointIsolationScannerTests(ApiFactory factory) : ApiTest(factory)
 {
     [Fact]
     public async Task Every_documented_tenant_endpoint_keeps_tenant_As_rows_from_tenant_B()
     {
-        var scanner = new IsolationScanner(A, B, [TenantA.Id.ToString()]);
+        var (adminA, a) = await AdminAsync(Factory, TenantA);
+        var (adminB, b) = await AdminAsync(Factory, TenantB);
+        using var disposeA = a;
+        using var disposeB = b;
+        var scanner = new IsolationScanner(a, b, [TenantA.Id.ToString(), adminA.Email, TenantA.ClientId]);
         var report = await scanner.ScanAsync();
         TestContext.Current.TestOutputHelper?.WriteLine(report.Describe() + string.Join(Environment.NewLine, report.ByIdOperations.Concat(report.ListOperations)));
 
         Assert.True(report.Violations.Count == 0, report.Describe());
         Assert.Contains("customers", report.SeededA.Keys);
         Assert.Contains("contacts", report.SeededA.Keys);
-        Assert.Equal(["contacts", "customers"], report.ComparedResources.Keys.Order());
-        Assert.True(report.ByIdOperations.Count >= 10, report.Describe());
-        Assert.True(report.ListOperations.Count >= 3, report.Describe());
+        Assert.Equal(adminA.Id.ToString(), report.SeededA["users"]);
+        Assert.Equal(adminB.Id.ToString(), report.SeededB["users"]);
+        Assert.Equal(["/api/tenant/settings", "clients", "contacts", "customers", "invitations", "users"],
+            report.ComparedResources.Keys.Order(StringComparer.Ordinal));
+        Assert.True(report.ByIdOperations.Count >= 20, report.Describe());
+        Assert.True(report.ListOperations.Count >= 6, report.Describe());
         Assert.True(report.ForeignCreates.Count >= 1, report.Describe());
-        Assert.True(report.CrossLinkOperations.Count >= 1, report.Describe());
+        Assert.True(report.CrossLinkOperations.Count >= 2, report.Describe());
         Assert.Contains("GET /api/platform-access", report.ListOperations);
         Assert.Contains("DELETE /api/customers/{id}/tags/{tag}", report.ByIdOperations);
+        Assert.Contains("PUT /api/customers/{id}/assignee", report.CrossLinkOperations);
+        foreach (var operation in new[]
+                 {
+                     "GET /api/team/users/{id}", "PUT /api/team/users/{id}/role", "POST /api/team/users/{id}/deactivate",
+                     "POST /api/team/users/{id}/reactivate", "DELETE /api/team/invitations/{id}",
+                     "GET /api/clients/{id}", "DELETE /api/clients/{id}", "POST /api/clients/{id}/secret",
+                 })
+            Assert.Contains(operation, report.ByIdOperations);
+        foreach (var operation in new[] { "GET /api/team/users", "GET /api/team/invitations", "GET /api/clients", "GET /api/tenant/settings" })
+            Assert.Contains(operation, report.ListOperations);
+        Assert.Contains("PUT /api/tenant/settings/record-visibility", report.SingletonWrites);
         Assert.DoesNotContain(scanner.Operations, o => o.Path.StartsWith("/api/platform/", StringComparison.Ordinal));
+        Assert.DoesNotContain(scanner.Operations, o => o.Path is "/api/me" or "/api/signup" or "/api/invitations/accept");
+
+        // B's singleton write was real, and A's settings stayed as they were (compared above).
+        Assert.Equal("ownerOnly", (await Json(await b.GetAsync("/api/tenant/settings"))).GetProperty("recordVisibility").GetString());
+        Assert.Equal("shared", (await Json(await a.GetAsync("/api/tenant/settings"))).GetProperty("recordVisibility").GetString());
     }
 
     [Fact]
     public async Task The_scanner_reports_an_endpoint_that_forgets_the_tenant()
     {
         await using var leaky = LeakyApi.Create(Factory);
-        using var a = await ClientAsync(leaky, TenantA);
-        using var b = await ClientAsync(leaky, TenantB);
+        var (_, a) = await AdminAsync(leaky, TenantA);
+        var (_, b) = await AdminAsync(leaky, TenantB);
+        using var disposeA = a;
+        using var disposeB = b;
 
         var scanner = new IsolationScanner(a, b, [TenantA.Id.ToString()]);
         var report = await scanner.ScanAsync();
@@ -87,6 +115,15 @@ public sealed class EndpointIsolationScannerTests(ApiFactory factory) : ApiTest(
         Assert.Equal(resource, IsolationScanner.ResourceForIdName(property, ["customers", "companies", "lead-sources", "addresses", "contacts"]));
 
     [Theory]
+    [InlineData("assigneeId", "users")]
+    [InlineData("ownerId", "users")]
+    [InlineData("userId", "users")]
+    [InlineData("clientId", "clients")]
+    [InlineData("invitationId", "invitations")]
+    public void User_references_name_the_users(string property, string resource) =>
+        Assert.Equal(resource, IsolationScanner.ResourceForIdName(property, ["customers", "contacts", "users", "clients", "invitations"]));
+
+    [Theory]
     [InlineData("/api/platform", true)]
     [InlineData("/api/platform/tenants", true)]
     [InlineData("/api/platform-access", false)]
@@ -95,8 +132,25 @@ public sealed class EndpointIsolationScannerTests(ApiFactory factory) : ApiTest(
     [InlineData("/health/ready", true)]
     [InlineData("/openapi/v1.json", true)]
     [InlineData("/api/customers", false)]
+    [InlineData("/api/signup", true)]
+    [InlineData("/api/invitations/accept", true)]
+    [InlineData("/api/me", true)]
+    [InlineData("/api/team/invitations", false)]
+    [InlineData("/api/team/users/{id}", false)]
+    [InlineData("/api/clients/{id}/secret", false)]
+    [InlineData("/api/tenant/settings/record-visibility", false)]
     public void Only_non_tenant_paths_are_excluded(string path, bool excluded) =>
         Assert.Equal(excluded, IsolationScanner.IsExcluded(path));
+
+    /// <summary>
+    /// A TenantAdmin user of the tenant and a client calling as them on this host (signed in through the same host:
+    /// each host signs its own tokens).
+    /// </summary>
+    private async Task<(TestUser User, HttpClient Client)> AdminAsync(WebApplicationFactory<Program> host, TestTenant tenant)
+    {
+        var admin = await Factory.AddUserAsync(tenant, $"admin@{tenant.Slug}.example", UserRole.TenantAdmin);
+        return (admin, await SignIn.ClientForAsync(host, admin));
+    }
 
     private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Program> host, TestTenant tenant)
     {

@@ -380,8 +380,8 @@ public sealed class TokenTests(ApiFactory factory) : ApiTest(factory)
 
     [Theory]
     [InlineData("password")]
-    [InlineData("authorization_code")]
     [InlineData("CLIENT_CREDENTIALS")]
+    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
     public async Task An_unknown_grant_type_gets_400_unsupported_grant_type(string grantType)
     {
         using var response = await PostTokenAsync(new()

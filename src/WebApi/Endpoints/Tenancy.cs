@@ -49,6 +49,9 @@ public sealed class Tenancy : IEndpointGroup
     public static async Task<IResult> AcceptInvitation(AcceptInvitationRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
     {
         RefuseTenantCaller(tenant);
+        // A missing token is bad input (400, like the command's validator says), not an invalid invitation.
+        if (string.IsNullOrEmpty(body.Token))
+            throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("token", "The invitation token is required.")]);
         if (!OpaqueHandle.TryReadTenant(body.Token, out var tenantId) || tenantId is not { } id)
             throw new Application.Common.Errors.ConflictException("invitation-invalid",
                 "The invitation is not valid: it is unknown, was used or revoked, or has expired.");

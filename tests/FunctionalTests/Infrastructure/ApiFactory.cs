@@ -22,6 +22,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string Issuer = "http://crm.test";
     private TestDatabase? _database;
 
+    /// <summary>Where the development email sender writes this run's messages (.eml files), a fresh temp folder.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "crm-functional-mail-" + Guid.NewGuid().ToString("N")[..12]);
+
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialised.");
 
     public async ValueTask InitializeAsync() => _database = await TestDatabase.CreateAsync("functional");
@@ -34,6 +37,32 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tokens:Audience", "crm-api");
         builder.UseSetting("Database:Migrate", "false");
         builder.UseSetting("Database:SeedDemoData", "false");
+        builder.UseSetting("Email:PickupDirectory", MailDirectory);
+    }
+
+    /// <summary>The newest message the development sender wrote to this address (the whole .eml text), or none.</summary>
+    public string? LatestMailTo(string email)
+    {
+        if (!Directory.Exists(MailDirectory))
+            return null;
+        // File names sort by time (yyyyMMddTHHmmssfff-uuidv7); the To header names the recipient.
+        return Directory.GetFiles(MailDirectory, "*.eml")
+            .OrderByDescending(Path.GetFileName, StringComparer.Ordinal)
+            .Select(File.ReadAllText)
+            .FirstOrDefault(text => text.Contains($"\r\nTo: {email}\r\n", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The invitation token of the newest invitation email to this address (the text after "Invitation token: ").</summary>
+    public string InvitationTokenFor(string email)
+    {
+        var mail = LatestMailTo(email) ?? throw new InvalidOperationException($"No email to {email} in {MailDirectory}.");
+        const string marker = "Invitation token: ";
+        var start = mail.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+            throw new InvalidOperationException($"No invitation token in the email to {email}: {mail}");
+        start += marker.Length;
+        var end = mail.IndexOfAny(['\r', '\n'], start);
+        return (end < 0 ? mail[start..] : mail[start..end]).Trim();
     }
 
     /// <summary>Adds a tenant with a client holding the given scopes (crm.read and crm.write by default).</summary>
@@ -85,6 +114,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         if (_database is not null)
             await _database.DisposeAsync();
+        if (Directory.Exists(MailDirectory))
+            Directory.Delete(MailDirectory, recursive: true);
     }
 }
 
@@ -108,7 +139,7 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
         B = await Factory.ClientForAsync(TenantB);
     }
 
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         A.Dispose();
         B.Dispose();
@@ -146,4 +177,44 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
     }
 
     protected static HttpContent RawJson(string json) => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>A user of the tenant and an API client calling as them (tokens from the authorization code flow).</summary>
+    protected async Task<(TestUser User, HttpClient Client)> UserAsync(TestTenant tenant, string email, UserRole role = UserRole.Member)
+    {
+        var user = await Factory.AddUserAsync(tenant, email, role);
+        return (user, await Factory.ClientForAsync(user));
+    }
+
+    /// <summary>An HTTP client without a token.</summary>
+    protected HttpClient Anonymous() => Factory.CreateClient();
+
+    /// <summary>
+    /// Asserts a problem-details answer with this status; when given, its type ends with <paramref name="code"/> and its
+    /// errors (or, without errors, its detail) name <paramref name="field"/> (or an element of it: scopes[0]). Returns the problem.
+    /// </summary>
+    protected static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, System.Net.HttpStatusCode status, string? code = null, string? field = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        if (code is not null)
+            Assert.EndsWith("/" + code, problem.GetProperty("type").GetString());
+        if (field is not null)
+        {
+            var named = problem.TryGetProperty("errors", out var errors)
+                ? errors.EnumerateObject().Any(e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase)
+                                                    || e.Name.StartsWith(field + "[", StringComparison.OrdinalIgnoreCase)
+                                                    || e.Name.StartsWith(field + ".", StringComparison.OrdinalIgnoreCase))
+                : problem.GetProperty("detail").GetString()!.Contains(field, StringComparison.OrdinalIgnoreCase);
+            Assert.True(named, $"the problem should name '{field}': {text}");
+        }
+        return problem;
+    }
+
+    /// <summary>The ids in a list answer: a page's items, or a plain array.</summary>
+    protected static List<string> Ids(JsonElement list) =>
+        (list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items")).EnumerateArray()
+        .Select(i => i.GetProperty("id").GetString()!).ToList();
 }

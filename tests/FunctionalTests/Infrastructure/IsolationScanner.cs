@@ -23,6 +23,8 @@ public sealed class IsolationScanReport
     public List<string> ForeignCreates { get; } = [];
     /// <summary>List and search operations (GET without path parameters) called as B.</summary>
     public List<string> ListOperations { get; } = [];
+    /// <summary>Writes without path parameters that are not creates (the caller's own singletons, e.g. its tenant's settings), sent as B.</summary>
+    public List<string> SingletonWrites { get; } = [];
     public int ListRequests { get; set; }
     /// <summary>A's resources compared before and after the scan (resource name → URL).</summary>
     public Dictionary<string, string> ComparedResources { get; } = [];
@@ -37,7 +39,8 @@ public sealed class IsolationScanReport
         var text = new StringBuilder();
         text.AppendLine($"{Violations.Count} isolation violation(s); checked {ByIdOperations.Count} by-id operations, " +
                         $"{CrossLinkOperations.Count} cross-links, {ForeignCreates.Count} foreign creates, " +
-                        $"{ListOperations.Count} lists in {ListRequests} requests, {ComparedResources.Count} resources of A compared.");
+                        $"{ListOperations.Count} lists in {ListRequests} requests, {SingletonWrites.Count} singleton writes, " +
+                        $"{ComparedResources.Count} resources of A compared.");
         foreach (var violation in Violations)
             text.AppendLine("  " + violation);
         return text.ToString();
@@ -72,6 +75,8 @@ public sealed class ScanTenant(string label, HttpClient client, string marker)
     public string Marker { get; } = marker;
     /// <summary>Resource name (the path segment, e.g. "customers") → the id of this tenant's row.</summary>
     public Dictionary<string, string> Ids { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Other values only this tenant may ever see: identifiers, secrets and tokens from its create answers.</summary>
+    public HashSet<string> Secrets { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -80,7 +85,9 @@ public sealed class ScanTenant(string label, HttpClient client, string marker)
 /// the moment it is mapped.
 /// <list type="number">
 /// <item>Seeds A and B through the document's create operations (POST without path parameters, in the order their
-/// bodies' <c>&lt;resource&gt;Id</c> properties need), every text field holding the tenant's marker word.</item>
+/// bodies' <c>&lt;resource&gt;Id</c> properties need), every text field holding the tenant's marker word. A resource
+/// that has a list and a GET by id but no create (the team's users) is seeded with the first row of its list (the
+/// caller itself). The scanner should call as each tenant's administrator, who may use every tenant endpoint.</item>
 /// <item>Sends every operation with path parameters as B with A's ids (the id of the resource named by the
 /// parameter, <c>customerId</c>, or else by the preceding path segment) and a body synthesized from the schema: it
 /// must answer 404, exactly like the same request with random ids (status, property names, type, title, detail).</item>
@@ -89,14 +96,31 @@ public sealed class ScanTenant(string label, HttpClient client, string marker)
 /// <item>Sends every create whose body names a parent as B with A's parent: 404, and B's list gains nothing.</item>
 /// <item>Calls every list (GET without path parameters) as B, plainly, with <c>search</c> set to A's marker and with
 /// id filters set to A's ids: 2xx and none of A's ids or words in the body.</item>
-/// <item>Finally reads each of A's rows as A and requires the exact JSON it had before the scan.</item>
+/// <item>Sends every other write without path parameters (a singleton of the caller's tenant: its settings) as B.</item>
+/// <item>Finally reads each of A's rows (by id, or in its list when there is no GET by id) and A's singletons (GETs
+/// without path parameters answering one object with an id) as A and requires the exact JSON they had before the scan.</item>
 /// </list>
 /// DELETE operations run last, so a leaking delete cannot hide other findings.
 /// </summary>
 public sealed class IsolationScanner
 {
-    /// <summary>Not tenant data: the token endpoint, keys, health, the document itself, and the platform operators' API.</summary>
-    public static readonly string[] ExcludedPrefixes = ["/connect", "/.well-known", "/health", "/openapi", "/api/platform"];
+    /// <summary>
+    /// Not tenant data reachable with a tenant's token: the token endpoint, keys, health, the document itself and the
+    /// platform operators' API; sign-up and accepting an invitation, which are anonymous and refuse a tenant's token
+    /// (they create their own tenant or user: SignUpTests and TeamTests cover them); and /api/me, which describes the
+    /// caller's own token, not a tenant resource (MeTests).
+    /// </summary>
+    public static readonly string[] ExcludedPrefixes =
+        ["/connect", "/.well-known", "/health", "/openapi", "/api/platform", "/api/signup", "/api/invitations/accept", "/api/me"];
+
+    /// <summary>Id properties that name a user rather than a resource of their own name (assigneeId → users).</summary>
+    private static readonly Dictionary<string, string> UserReferences = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["assignee"] = "users", ["owner"] = "users",
+    };
+
+    /// <summary>The least privileged scope: a client the scanner registers asks for nothing more.</summary>
+    private const string ScanScope = "crm.read";
 
     private static readonly string[] FreeTextQueryParameters = ["search", "q", "query", "tag", "name", "email"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
@@ -124,6 +148,8 @@ public sealed class IsolationScanner
         var creates = Operations.Where(o => o.Method == "POST" && !o.HasPathParameters && o.Body is not null).ToList();
         await SeedAsync(_a, creates, report);
         await SeedAsync(_b, creates, report);
+        await SeedFromListsAsync(_a, report);
+        await SeedFromListsAsync(_b, report);
         foreach (var (resource, id) in _a.Ids)
             report.SeededA[resource] = id;
         foreach (var (resource, id) in _b.Ids)
@@ -141,12 +167,15 @@ public sealed class IsolationScanner
             await CheckForeignCreateAsync(op, report);
         foreach (var op in Operations.Where(o => o.Method == "GET" && !o.HasPathParameters))
             await CheckListAsync(op, report);
+        foreach (var op in Operations.Where(o => o.Method is not ("GET" or "POST") && !o.HasPathParameters))
+            await WriteSingletonAsync(op, report);
         foreach (var op in byId.Where(o => o.Method == "DELETE"))
             await CheckByIdAsync(op, report);
 
-        foreach (var (resource, (url, json)) in before)
+        foreach (var (resource, (url, itemId, json)) in before)
         {
-            var (status, after) = await SendAsync(_a.Client, "GET", url, null);
+            var (status, text) = await SendAsync(_a.Client, "GET", url, null);
+            var after = itemId is null ? text : ItemOf(TryParse(text), itemId) ?? "(not in the list)";
             if (status != HttpStatusCode.OK || after != json)
             {
                 report.Violations.Add(new IsolationViolation("GET", url, $"A's {resource} unchanged",
@@ -213,12 +242,23 @@ public sealed class IsolationScanner
             pending.Remove(ready);
 
             var body = Synthesize(ready, tenant, tenant.Marker, creatable).Body;
-            var (status, text) = await SendAsync(tenant.Client, "POST", ready.Path, body);
-            string? id = null;
-            if ((int)status is >= 200 and < 300 && TryParse(text) is { ValueKind: JsonValueKind.Object } created
-                && created.TryGetProperty("id", out var idProperty))
+            using var request = new HttpRequestMessage(HttpMethod.Post, ready.Path)
             {
-                id = idProperty.ToString();
+                Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            using var response = await tenant.Client.SendAsync(request);
+            var status = response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync();
+            string? id = null;
+            if ((int)status is >= 200 and < 300 && TryParse(text) is { ValueKind: JsonValueKind.Object } created)
+            {
+                // The id is the answer's own, or that of the one object it wraps (a client with its secret), or the
+                // Location's last segment.
+                id = created.TryGetProperty("id", out var idProperty) ? idProperty.ToString()
+                    : created.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("id", out _))
+                        .Select(p => p.Value.GetProperty("id").ToString()).FirstOrDefault()
+                    ?? response.Headers.Location?.OriginalString.Split('/')[^1];
+                CollectSecrets(created, tenant, 0);
             }
             if (id is null)
             {
@@ -230,15 +270,74 @@ public sealed class IsolationScanner
         }
     }
 
-    private async Task<Dictionary<string, (string Url, string Json)>> SnapshotAsync(IsolationScanReport report)
+    /// <summary>
+    /// Resources with a list and a GET by id but no create operation (the team's users: they join by invitation or
+    /// sign-up, both outside a tenant's token) get the first row the tenant's list shows, e.g. the caller itself.
+    /// </summary>
+    private async Task SeedFromListsAsync(ScanTenant tenant, IsolationScanReport report)
     {
-        var snapshots = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var list in Operations.Where(o => o.Method == "GET" && !o.HasPathParameters))
+        {
+            var resource = list.Segments[^1];
+            if (tenant.Ids.ContainsKey(resource) || GetById(resource) is null)
+                continue;
+            var (status, text) = await SendAsync(tenant.Client, "GET", list.Path, null);
+            var first = Items(TryParse(text)).FirstOrDefault(i => i.TryGetProperty("id", out _));
+            if ((int)status is < 200 or >= 300 || first.ValueKind != JsonValueKind.Object)
+            {
+                report.Add(list, $"seed {tenant.Label} from its list", "2xx with a row that has an id", $"{(int)status} {Snippet(text)}");
+                continue;
+            }
+            tenant.Ids[resource] = first.GetProperty("id").ToString();
+            CollectSecrets(first, tenant, 0);
+        }
+    }
+
+    /// <summary>Identifiers, secrets and tokens in a create answer (an <c>id</c>, <c>clientId</c>, <c>clientSecret</c> ...).</summary>
+    private static void CollectSecrets(JsonElement element, ScanTenant tenant, int depth)
+    {
+        if (depth > 2 || element.ValueKind != JsonValueKind.Object)
+            return;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Object)
+                CollectSecrets(property.Value, tenant, depth + 1);
+            else if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: >= 8 } value
+                     && (name.EndsWith("Id", StringComparison.Ordinal) || name == "id"
+                         || name.Contains("secret", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase)))
+                tenant.Secrets.Add(value);
+        }
+    }
+
+    private ApiOperation? GetById(string resource) =>
+        Operations.FirstOrDefault(o => o.Method == "GET" && o.Segments.Length >= 2
+                                       && o.Segments.Count(ApiOperation.IsParameter) == 1
+                                       && ApiOperation.IsParameter(o.Segments[^1])
+                                       && o.Segments[^2].Equals(resource, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A's rows before the scan: resource → (the URL to read it, the row's id when the URL is its list, its JSON).</summary>
+    private async Task<Dictionary<string, (string Url, string? ItemId, string Json)>> SnapshotAsync(IsolationScanReport report)
+    {
+        var snapshots = new Dictionary<string, (string, string?, string)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (resource, id) in _a.Ids)
         {
-            var get = Operations.FirstOrDefault(o => o.Method == "GET" && o.Segments.Length >= 2
-                                                    && o.Segments.Count(ApiOperation.IsParameter) == 1
-                                                    && ApiOperation.IsParameter(o.Segments[^1])
-                                                    && o.Segments[^2].Equals(resource, StringComparison.OrdinalIgnoreCase));
+            var get = GetById(resource);
+            var list = Operations.FirstOrDefault(o => o.Method == "GET" && !o.HasPathParameters
+                                                     && o.Segments[^1].Equals(resource, StringComparison.OrdinalIgnoreCase));
+            if (get is null && list is not null)
+            {
+                // No GET by id (pending invitations): the row as the list shows it.
+                var (listStatus, listText) = await SendAsync(_a.Client, "GET", list.Path, null);
+                if (listStatus != HttpStatusCode.OK || ItemOf(TryParse(listText), id) is not { } item)
+                {
+                    report.Add(list, "A lists its own row", $"200 with {id}", $"{(int)listStatus} {Snippet(listText)}");
+                    continue;
+                }
+                snapshots[resource] = (list.Path, id, item);
+                report.ComparedResources[resource] = $"{list.Path} (item {id})";
+                continue;
+            }
             if (get is null)
             {
                 report.Violations.Add(new IsolationViolation("GET", $"/.../{resource}/{{id}}", "coverage",
@@ -252,8 +351,20 @@ public sealed class IsolationScanner
                 report.Add(get, "A reads its own row", "200", $"{(int)status} {Snippet(json)}");
                 continue;
             }
-            snapshots[resource] = (url, json);
+            snapshots[resource] = (url, null, json);
             report.ComparedResources[resource] = url;
+        }
+
+        // A's singletons (its tenant's settings): GETs without path parameters that answer one object with an id.
+        foreach (var single in Operations.Where(o => o.Method == "GET" && !o.HasPathParameters))
+        {
+            var (status, json) = await SendAsync(_a.Client, "GET", single.Path, null);
+            if (status == HttpStatusCode.OK && TryParse(json) is { ValueKind: JsonValueKind.Object } answer
+                && answer.TryGetProperty("id", out _) && !answer.TryGetProperty("items", out _))
+            {
+                snapshots[single.Path] = (single.Path, null, json);
+                report.ComparedResources[single.Path] = single.Path;
+            }
         }
         return snapshots;
     }
@@ -269,11 +380,13 @@ public sealed class IsolationScanner
             return;
         }
         var (missingUrl, _) = Fill(op, _a, randomIds: true);
+        // The body is valid for B (B's own ids in it: an assignee of B's), so only the path's ids are foreign.
+        var ownBody = Synthesize(op, _b, "scan", null).Body;
         var synthesized = Synthesize(op, _a, "scan", null);
         report.ByIdOperations.Add(op.ToString());
 
-        var (foreignStatus, foreignText) = await SendAsync(_b.Client, op.Method, foreignUrl, synthesized.Body);
-        var (missingStatus, missingText) = await SendAsync(_b.Client, op.Method, missingUrl!, synthesized.Body);
+        var (foreignStatus, foreignText) = await SendAsync(_b.Client, op.Method, foreignUrl, ownBody);
+        var (missingStatus, missingText) = await SendAsync(_b.Client, op.Method, missingUrl!, ownBody);
 
         if (foreignStatus != HttpStatusCode.NotFound)
             report.Add(op, "A's id as B", "404", $"{(int)foreignStatus} {Snippet(foreignText)}");
@@ -305,7 +418,7 @@ public sealed class IsolationScanner
             }
             report.CrossLinkOperations.Add(op.ToString());
             var (status, text) = await SendAsync(_b.Client, op.Method, ownUrl, synthesized.Body);
-            if (status != HttpStatusCode.NotFound)
+            if (status != HttpStatusCode.NotFound && !NamesUserReference(status, text, synthesized.ParentRefs))
             {
                 report.Add(op, $"B's row with A's {string.Join(", ", synthesized.ParentRefs)}", "404", $"{(int)status} {Snippet(text)}");
             }
@@ -374,9 +487,42 @@ public sealed class IsolationScanner
         }
     }
 
+    /// <summary>
+    /// A write to B's own singleton (its tenant's settings, to the schema's last enum values so it is a real change):
+    /// never a 5xx, and A's singletons are compared at the end.
+    /// </summary>
+    private async Task WriteSingletonAsync(ApiOperation op, IsolationScanReport report)
+    {
+        report.SingletonWrites.Add(op.ToString());
+        var body = Synthesize(op, _b, _b.Marker, null, lastEnum: true).Body;
+        var (status, text) = await SendAsync(_b.Client, op.Method, op.Path, body);
+        if ((int)status >= 500)
+            report.Add(op, "B writes its own singleton", "not a 5xx", $"{(int)status} {Snippet(text)}");
+    }
+
+    /// <summary>A user of another tenant as assignee is bad input (400 naming the field), which is as good as a 404.</summary>
+    private static bool NamesUserReference(HttpStatusCode status, string text, IEnumerable<string> refs) =>
+        status == HttpStatusCode.BadRequest
+        && refs.All(r => r.Length > 2 && UserReferences.ContainsKey(r[..^2]))
+        && TryParse(text) is { ValueKind: JsonValueKind.Object } problem
+        && problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+        && refs.Any(r => errors.TryGetProperty(r, out _));
+
+    private static IEnumerable<JsonElement> Items(JsonElement? list) => list switch
+    {
+        { ValueKind: JsonValueKind.Array } array => array.EnumerateArray(),
+        { ValueKind: JsonValueKind.Object } page when page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array =>
+            items.EnumerateArray(),
+        _ => [],
+    };
+
+    private static string? ItemOf(JsonElement? list, string id) =>
+        Items(list).Where(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("id", out var value) && value.ToString() == id)
+            .Select(i => i.GetRawText()).FirstOrDefault();
+
     private List<string> LeakedSecrets(string text)
     {
-        var secrets = _a.Ids.Values.Append(_a.Marker).Concat(_extraSecretsOfA);
+        var secrets = _a.Ids.Values.Concat(_a.Secrets).Append(_a.Marker).Concat(_extraSecretsOfA);
         return secrets.Where(s => text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
@@ -422,6 +568,8 @@ public sealed class IsolationScanner
         if (name.Length <= 2 || !name.EndsWith("Id", StringComparison.Ordinal))
             return null;
         var stem = name[..^2];
+        if (UserReferences.TryGetValue(stem, out var alias))
+            return resources.FirstOrDefault(r => r.Equals(alias, StringComparison.OrdinalIgnoreCase));
         var kebab = string.Concat(stem.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
         var candidates = new[] { stem, kebab }
             .SelectMany(s => new[] { s + "s", s + "es", s.EndsWith('y') ? s[..^1] + "ies" : s, s })
@@ -438,16 +586,16 @@ public sealed class IsolationScanner
                    segment.EndsWith("-" + r, StringComparison.OrdinalIgnoreCase) || segment.EndsWith("_" + r, StringComparison.OrdinalIgnoreCase));
     }
 
-    private sealed record Synthesized(JsonNode? Body, List<string> ParentRefs, List<string> Unresolved);
+    private sealed record Synthesized(JsonNode? Body, List<string> ParentRefs, List<string> Unresolved, bool LastEnum = false);
 
     /// <summary>
     /// A body for the operation from its schema: text fields get <paramref name="text"/> (shaped as an e-mail or URL
     /// when the name says so), <c>&lt;resource&gt;Id</c> uuids the tenant's id of that resource, other uuids a new
     /// Guid, enums their first value, nullable and oneOf their non-null branch, arrays one element.
     /// </summary>
-    private Synthesized Synthesize(ApiOperation op, ScanTenant tenant, string text, IReadOnlySet<string>? creatable)
+    private Synthesized Synthesize(ApiOperation op, ScanTenant tenant, string text, IReadOnlySet<string>? creatable, bool lastEnum = false)
     {
-        var result = new Synthesized(null, [], []);
+        var result = new Synthesized(null, [], [], lastEnum);
         if (op.Body is not { } schema)
             return result;
         return result with { Body = Value(null, schema, tenant, text, creatable, result, 0) };
@@ -463,8 +611,9 @@ public sealed class IsolationScanner
 
         if (schema.TryGetProperty("enum", out var values))
         {
-            var first = values.EnumerateArray().FirstOrDefault(v => v.ValueKind != JsonValueKind.Null);
-            return first.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(first.GetRawText());
+            var candidates = values.EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).ToList();
+            var chosen = result.LastEnum ? candidates.LastOrDefault() : candidates.FirstOrDefault();
+            return chosen.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(chosen.GetRawText());
         }
         foreach (var composite in new[] { "oneOf", "anyOf", "allOf" })
         {
@@ -526,6 +675,9 @@ public sealed class IsolationScanner
         }
         if (lower.Contains("email", StringComparison.Ordinal))
             return JsonValue.Create($"{text}@example.com");
+        // OAuth scopes are a closed set: a client the scanner registers asks for the least privileged one.
+        if (lower is "scope" or "scopes")
+            return JsonValue.Create(ScanScope);
         if (lower.Contains("website", StringComparison.Ordinal) || lower.EndsWith("url", StringComparison.Ordinal) || lower.EndsWith("uri", StringComparison.Ordinal))
             return JsonValue.Create($"https://{text}.example");
         return JsonValue.Create(text);

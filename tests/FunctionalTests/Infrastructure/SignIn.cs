@@ -17,7 +17,9 @@ public sealed record TokenSet(string AccessToken, string? RefreshToken, string? 
 /// antiforgery token and cookies, back to /connect/authorize, the code at the redirect URI, then /connect/token
 /// with the PKCE verifier. Each step can be stopped at, for tests of the steps themselves.
 /// </summary>
-public sealed partial class SignIn(ApiFactory factory) : IDisposable
+/// <remarks>Takes any host built from the <see cref="ApiFactory"/> (e.g. one with an extra endpoint): a token is signed
+/// by the host that issues it, so sign in through the host the token will be used on.</remarks>
+public sealed partial class SignIn(WebApplicationFactory<Program> factory) : IDisposable
 {
     public const string DefaultScope = "openid profile email offline_access crm.read crm.write crm.admin";
 
@@ -115,7 +117,7 @@ public sealed partial class SignIn(ApiFactory factory) : IDisposable
     }
 
     /// <summary>An API client calling as the user.</summary>
-    public static async Task<HttpClient> ClientForAsync(ApiFactory factory, TestUser user, string scope = DefaultScope)
+    public static async Task<HttpClient> ClientForAsync(WebApplicationFactory<Program> factory, TestUser user, string scope = DefaultScope)
     {
         using var signIn = new SignIn(factory);
         var tokens = await signIn.TokensAsync(user, scope);
