@@ -45,6 +45,8 @@ public static class DependencyInjection
         services.AddScoped<ClientCredentialsGrant>();
         services.AddSingleton<AuthLookups>();
         services.AddScoped<AuthorizationServer>();
+        // Infrastructure's handlers of domain events (MediatR scans only the Application assembly).
+        services.AddTransient<MediatR.INotificationHandler<Application.Common.Messaging.DomainEventNotification<UserDeactivated>>, RevokeRefreshTokensOnDeactivation>();
         services.AddScoped<IClientRegistry, ClientRegistry>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddSingleton<IPublicLinks, PublicLinks>();

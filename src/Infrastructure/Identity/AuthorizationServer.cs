@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Security;
+using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Tenancy;
@@ -60,8 +61,14 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         if (tenantId is { } id)
         {
             tenant.Resolve(id);
-            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == accountId && u.TenantId == id, cancellationToken);
-            return user is null ? null : new AccountInfo(user.Id, user.TenantId, user.Email, user.DisplayName, user.Role.ToString(), user.SecurityStamp, user.IsActive);
+            // A suspended tenant's users are inactive here too (no code, refresh or session), as they are at the API.
+            var row = await db.Users.AsNoTracking().Where(u => u.Id == accountId && u.TenantId == id)
+                .Select(u => new { User = u, TenantActive = db.Tenants.Any(t => t.Id == id && t.Status == TenantStatus.Active) })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (row is null)
+                return null;
+            var user = row.User;
+            return new AccountInfo(user.Id, user.TenantId, user.Email, user.DisplayName, user.Role.ToString(), user.SecurityStamp, user.IsActive && row.TenantActive);
         }
         var account = await db.PlatformOperators.AsNoTracking().FirstOrDefaultAsync(o => o.Id == accountId, cancellationToken);
         return account is null ? null : new AccountInfo(account.Id, null, account.Email, account.DisplayName, PlatformOperator.Role, account.SecurityStamp, account.IsActive);
@@ -143,6 +150,10 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         }
         if (stored.RevokedAt is not null || stored.ExpiresAt <= now)
             return InvalidGrant("The refresh token is invalid, expired or revoked.");
+        // Checked before the token is spent: a refused request leaves the client its refresh token (RFC 6749 section 6).
+        var requested = Split(scope);
+        if (requested.Count > 0 && requested.Except(stored.Scopes, StringComparer.Ordinal).Any())
+            return TokenOutcome.Fail("invalid_scope", "A refresh may narrow the granted scopes, never widen them.");
         var spent = await db.RefreshTokens.Where(t => t.Id == stored.Id && t.ConsumedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
         if (spent == 0)
@@ -157,9 +168,6 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
             await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
             return InvalidGrant("The account is not active.");
         }
-        var requested = Split(scope);
-        if (requested.Count > 0 && requested.Except(stored.Scopes, StringComparer.Ordinal).Any())
-            return TokenOutcome.Fail("invalid_scope", "A refresh may narrow the granted scopes, never widen them.");
         var scopes = Grant(requested.Count > 0 ? requested : stored.Scopes, client, account.Role);
         return await IssueAsync(account, client, scopes, stored.FamilyId, stored.FamilyExpiresAt, stored.AuthTime, null, cancellationToken);
     }

@@ -14,6 +14,9 @@ public static class OpaqueHandle
 {
     public const int MaxLength = 32 + 1 + 43;
 
+    private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public static (string Handle, string Hash) Create(Guid? tenantId)
     {
         var handle = $"{(tenantId ?? Guid.Empty):N}.{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
@@ -25,7 +28,8 @@ public static class OpaqueHandle
     {
         tenantId = null;
         if (handle is null || handle.Length != MaxLength || handle[32] != '.'
-            || !Guid.TryParseExact(handle.AsSpan(0, 32), "N", out var tenant) || !Base64Url.IsValid(handle.AsSpan(33)))
+            || !Guid.TryParseExact(handle.AsSpan(0, 32), "N", out var tenant)
+            || handle.AsSpan(33).ContainsAnyExcept(Base64UrlAlphabet))
             return false;
         tenantId = tenant == Guid.Empty ? null : tenant;
         return true;

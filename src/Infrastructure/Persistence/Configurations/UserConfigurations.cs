@@ -88,6 +88,7 @@ public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refresh
         builder.HasIndex(t => new { t.TenantId, t.TokenHash }).IsUnique();
         builder.HasIndex(t => new { t.TenantId, t.Id }).IsUnique();
         builder.HasIndex(t => new { t.TenantId, t.FamilyId });
+        builder.HasIndex(t => new { t.TenantId, t.SubjectId });
         builder.HasIndex(t => t.FamilyExpiresAt);
     }
 }

@@ -885,6 +885,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_refresh_tokens_tenant_id_id");
 
+                    b.HasIndex("TenantId", "SubjectId")
+                        .HasDatabaseName("ix_refresh_tokens_tenant_id_subject_id");
+
                     b.HasIndex("TenantId", "TokenHash")
                         .IsUnique()
                         .HasDatabaseName("ix_refresh_tokens_tenant_id_token_hash");
