@@ -105,29 +105,32 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
             return InvalidGrant("The authorization code is invalid, expired or was already used.");
 
         var now = clock.GetUtcNow();
-        var spent = await db.AuthorizationCodes.Where(c => c.Id == stored.Id && c.ConsumedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), cancellationToken);
-        if (spent == 0)
+        return await InFamilyAsync(stored.FamilyId, async () =>
         {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
-            return InvalidGrant("The authorization code is invalid, expired or was already used.");
-        }
-        if (stored.ExpiresAt <= now)
-            return InvalidGrant("The authorization code is invalid, expired or was already used.");
-        if (stored.ClientId != client.ClientId)
-            return InvalidGrant("The authorization code was issued to another client.");
-        if (redirectUri != stored.RedirectUri)
-            return InvalidGrant("redirect_uri does not match the one of the authorization request.");
-        if (!Pkce.IsValidVerifier(codeVerifier))
-            return InvalidGrant("code_verifier is required: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~].");
-        if (!Pkce.Matches(codeVerifier!, stored.CodeChallenge))
-            return InvalidGrant("code_verifier does not match the code_challenge.");
+            var spent = await db.AuthorizationCodes.Where(c => c.Id == stored.Id && c.ConsumedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), cancellationToken);
+            if (spent == 0)
+            {
+                await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+                return InvalidGrant("The authorization code is invalid, expired or was already used.");
+            }
+            if (stored.ExpiresAt <= now)
+                return InvalidGrant("The authorization code is invalid, expired or was already used.");
+            if (stored.ClientId != client.ClientId)
+                return InvalidGrant("The authorization code was issued to another client.");
+            if (redirectUri != stored.RedirectUri)
+                return InvalidGrant("redirect_uri does not match the one of the authorization request.");
+            if (!Pkce.IsValidVerifier(codeVerifier))
+                return InvalidGrant("code_verifier is required: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~].");
+            if (!Pkce.Matches(codeVerifier!, stored.CodeChallenge))
+                return InvalidGrant("code_verifier does not match the code_challenge.");
 
-        var account = await FindAccountAsync(stored.SubjectId, tenantId, cancellationToken);
-        if (account is not { Active: true })
-            return InvalidGrant("The account is not active.");
-        var scopes = Grant(stored.Scopes, client, account.Role);
-        return await IssueAsync(account, client, scopes, stored.FamilyId, now + RefreshToken.FamilyLifetime, stored.AuthTime, stored.Nonce, cancellationToken);
+            var account = await FindAccountAsync(stored.SubjectId, tenantId, cancellationToken);
+            if (account is not { Active: true })
+                return InvalidGrant("The account is not active.");
+            var scopes = Grant(stored.Scopes, client, account.Role);
+            return await IssueAsync(account, client, scopes, stored.FamilyId, now + RefreshToken.FamilyLifetime, stored.AuthTime, stored.Nonce, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -145,7 +148,7 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         var now = clock.GetUtcNow();
         if (stored.ConsumedAt is not null)
         {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+            await InFamilyAsync(stored.FamilyId, () => RevokeFamilyAsync(stored.FamilyId, now, cancellationToken), cancellationToken);
             return InvalidGrant("The refresh token was already used; its whole family is now revoked.");
         }
         if (stored.RevokedAt is not null || stored.ExpiresAt <= now)
@@ -154,22 +157,25 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         var requested = Split(scope);
         if (requested.Count > 0 && requested.Except(stored.Scopes, StringComparer.Ordinal).Any())
             return TokenOutcome.Fail("invalid_scope", "A refresh may narrow the granted scopes, never widen them.");
-        var spent = await db.RefreshTokens.Where(t => t.Id == stored.Id && t.ConsumedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
-        if (spent == 0)
+        return await InFamilyAsync(stored.FamilyId, async () =>
         {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
-            return InvalidGrant("The refresh token was already used; its whole family is now revoked.");
-        }
+            var spent = await db.RefreshTokens.Where(t => t.Id == stored.Id && t.ConsumedAt == null && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
+            if (spent == 0)
+            {
+                await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+                return InvalidGrant("The refresh token was already used; its whole family is now revoked.");
+            }
 
-        var account = await FindAccountAsync(stored.SubjectId, stored.TenantId, cancellationToken);
-        if (account is not { Active: true })
-        {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
-            return InvalidGrant("The account is not active.");
-        }
-        var scopes = Grant(requested.Count > 0 ? requested : stored.Scopes, client, account.Role);
-        return await IssueAsync(account, client, scopes, stored.FamilyId, stored.FamilyExpiresAt, stored.AuthTime, null, cancellationToken);
+            var account = await FindAccountAsync(stored.SubjectId, stored.TenantId, cancellationToken);
+            if (account is not { Active: true })
+            {
+                await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+                return InvalidGrant("The account is not active.");
+            }
+            var scopes = Grant(requested.Count > 0 ? requested : stored.Scopes, client, account.Role);
+            return await IssueAsync(account, client, scopes, stored.FamilyId, stored.FamilyExpiresAt, stored.AuthTime, null, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>RFC 7009: revokes a refresh token's whole family when it belongs to the calling client; anything else is ignored.</summary>
@@ -177,7 +183,7 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
     {
         var stored = await FindRefreshTokenAsync(token, cancellationToken);
         if (stored is not null && stored.ClientId == client.ClientId)
-            await RevokeFamilyAsync(stored.FamilyId, clock.GetUtcNow(), cancellationToken);
+            await InFamilyAsync(stored.FamilyId, () => RevokeFamilyAsync(stored.FamilyId, clock.GetUtcNow(), cancellationToken), cancellationToken);
     }
 
     /// <summary>A refresh token by its handle, read in the tenant the handle names (tracked nowhere).</summary>
@@ -231,9 +237,25 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         return new TokenOutcome(response);
     }
 
+    /// <summary>Call inside <see cref="InFamilyAsync{T}"/> only: outside its lock, a token issued at the same moment escapes.</summary>
     private Task<int> RevokeFamilyAsync(Guid familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+
+    /// <summary>
+    /// Runs a change to one token family (spending a code or refresh token and issuing the next, or revoking the family)
+    /// in a transaction holding the family's advisory lock. Without it, a reuse's revocation racing the legitimate
+    /// request could run between the spend and the insert of the new token, which then stayed valid (RFC 9700 4.14.2).
+    /// </summary>
+    private async Task<T> InFamilyAsync<T>(Guid familyId, Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var key = BitConverter.ToInt64(familyId.ToByteArray(), 8);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+        var result = await change();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
 
     private static TokenOutcome InvalidGrant(string description) => TokenOutcome.Fail("invalid_grant", description);
 

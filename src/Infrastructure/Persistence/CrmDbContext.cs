@@ -36,6 +36,16 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// </summary>
     internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
 
+    /// <summary>The name of the record visibility filter (owner-only tenants' members); see <see cref="CurrentOwnerScope"/>.</summary>
+    public const string OwnerFilter = "Owner";
+
+    /// <summary>
+    /// Read by the owner filter: the member whose records alone this scope sees, or none (everything of the tenant).
+    /// The specifications apply the same criterion; the filter also covers what they cannot reach, a navigation such
+    /// as a customer's contacts (its contact count, the search over its contacts' names).
+    /// </summary>
+    internal Guid? CurrentOwnerScope => tenant.OwnerScope;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("pg_trgm");
@@ -46,6 +56,8 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
                      .Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
         {
             modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter, TenantFilterFor(entityType.ClrType));
+            if (typeof(IOwnedRecord).IsAssignableFrom(entityType.ClrType))
+                modelBuilder.Entity(entityType.ClrType).HasQueryFilter(OwnerFilter, OwnerFilterFor(entityType.ClrType));
         }
 
         modelBuilder.HasDbFunction(typeof(TextSearch).GetMethod(nameof(TextSearch.Matches))!)
@@ -63,5 +75,18 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
         var entity = Expression.Parameter(entityType, "e");
         var current = Expression.Property(Expression.Constant(this), nameof(CurrentTenantId));
         return Expression.Lambda(Expression.Equal(Expression.Property(entity, nameof(ITenantOwned.TenantId)), current), entity);
+    }
+
+    /// <summary><c>e => CurrentOwnerScope == null || e.OwnerId == CurrentOwnerScope || e.AssigneeId == CurrentOwnerScope</c>.</summary>
+    private LambdaExpression OwnerFilterFor(Type entityType)
+    {
+        var entity = Expression.Parameter(entityType, "e");
+        var owner = Expression.Property(Expression.Constant(this), nameof(CurrentOwnerScope));
+        var body = Expression.OrElse(
+            Expression.Equal(owner, Expression.Constant(null, typeof(Guid?))),
+            Expression.OrElse(
+                Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.OwnerId)), owner),
+                Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.AssigneeId)), owner)));
+        return Expression.Lambda(body, entity);
     }
 }

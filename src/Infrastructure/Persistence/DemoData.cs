@@ -71,8 +71,17 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         {
             var tenantContext = new TenantContext();
             await using var db = contexts.Owner(tenantContext, SystemActor.Instance);
-            if (await lookup.Tenants.AnyAsync(t => t.Slug == demo.Slug, cancellationToken))
+            if (await lookup.Tenants.Where(t => t.Slug == demo.Slug).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
+            {
+                // A tenant seeded before it had users gets them now.
+                if (!await lookup.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).AnyAsync(u => u.TenantId == existing, cancellationToken))
+                {
+                    tenantContext.Resolve(existing);
+                    AddUsers(db, existing, demo);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
                 continue;
+            }
 
             var tenant = Tenant.Create(demo.Name, demo.Slug);
             tenantContext.Resolve(tenant.Id);
@@ -91,18 +100,23 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             contact.MakePrimary();
             db.Contacts.Add(contact);
 
-            var hasher = new PasswordHasher<User>();
-            foreach (var (email, name, role, password) in new[]
-                     {
-                         (demo.AdminEmail, $"{demo.Name} admin", UserRole.TenantAdmin, demo.AdminPassword),
-                         (demo.MemberEmail, $"{demo.Name} member", UserRole.Member, demo.MemberPassword),
-                     })
-            {
-                var user = User.Create(tenant.Id, email, name, role);
-                user.PasswordHash = hasher.HashPassword(user, password);
-                db.Users.Add(user);
-            }
+            AddUsers(db, tenant.Id, demo);
             await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static void AddUsers(CrmDbContext db, Guid tenantId, DemoTenant demo)
+    {
+        var hasher = new PasswordHasher<User>();
+        foreach (var (email, name, role, password) in new[]
+                 {
+                     (demo.AdminEmail, $"{demo.Name} admin", UserRole.TenantAdmin, demo.AdminPassword),
+                     (demo.MemberEmail, $"{demo.Name} member", UserRole.Member, demo.MemberPassword),
+                 })
+        {
+            var user = User.Create(tenantId, email, name, role);
+            user.PasswordHash = hasher.HashPassword(user, password);
+            db.Users.Add(user);
         }
     }
 }

@@ -1,6 +1,7 @@
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CrmTenancy.Infrastructure.Persistence;
 
@@ -11,9 +12,8 @@ public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordV
 /// The authorization server's reads before a tenant is known (a sign-in names an organisation, a token names a
 /// subject), on the platform role: SELECT only, each query bound to one tenant or one client by its own criteria.
 /// </summary>
-public sealed class AuthLookups(PlatformDb platform)
+public sealed class AuthLookups(PlatformDb platform, DatabaseConnections connections) : IDisposable
 {
-    private static readonly string[] TenantFilter = [CrmDbContext.TenantFilter];
 
     /// <summary>The id of the active tenant with this slug, or none.</summary>
     public async Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken)
@@ -39,39 +39,54 @@ public sealed class AuthLookups(PlatformDb platform)
     /// Whether what a valid token names is still good, in one round trip: its client is active (a tenant's client in an
     /// active tenant, and the token's own tenant for client credentials); for a person, the account is active, in an
     /// active tenant, and its security stamp is the one the token was issued with. Null when any of it fails.
+    /// It runs on every API request, so it is one prepared SQL statement on its own data source, without a DbContext.
     /// </summary>
     public async Task<TokenSubjectState?> CheckAsync(AccessTokenClaims token, CancellationToken cancellationToken)
     {
-        await using var db = platform.Open();
-        var clientId = token.ClientId;
-        var tenantId = token.TenantId;
-        var clients = db.OAuthClients.Where(c => c.ClientId == clientId && c.RevokedAt == null
-            && (c.TenantId == null || db.Tenants.Any(t => t.Id == c.TenantId && t.Status == TenantStatus.Active)));
-        if (!token.IsUser)
-            return await clients.AnyAsync(c => c.TenantId == tenantId, cancellationToken) ? new TokenSubjectState(true, null, RecordVisibility.Shared) : null;
-        if (!Guid.TryParse(token.Subject, out var accountId))
+        Guid accountId = default;
+        if (token.IsUser && !Guid.TryParse(token.Subject, out accountId))
             return null;
-
-        TokenSubjectState? state;
-        if (tenantId is not { } tenant)
+        await using var command = (token.IsUser, token.TenantId) switch
         {
-            var account = await db.PlatformOperators.AsNoTracking().Where(o => o.Id == accountId)
-                .Select(o => new { o.DeactivatedAt, o.SecurityStamp, ClientActive = clients.Any() }).FirstOrDefaultAsync(cancellationToken);
-            state = account is { ClientActive: true }
-                ? new TokenSubjectState(account.DeactivatedAt == null, AccessTokenIssuer.StampDigest(account.SecurityStamp), RecordVisibility.Shared)
-                : null;
-        }
-        else
-        {
-            var row = await db.Users.IgnoreQueryFilters(TenantFilter).AsNoTracking()
-                .Where(u => u.Id == accountId && u.TenantId == tenant)
-                .Join(db.Tenants, u => u.TenantId, t => t.Id,
-                    (u, t) => new { u.DeactivatedAt, u.SecurityStamp, t.Status, t.RecordVisibility, ClientActive = clients.Any() })
-                .FirstOrDefaultAsync(cancellationToken);
-            state = row is { ClientActive: true }
-                ? new TokenSubjectState(row.DeactivatedAt == null && row.Status == TenantStatus.Active, AccessTokenIssuer.StampDigest(row.SecurityStamp), row.RecordVisibility)
-                : null;
-        }
-        return state is { Active: true } && state.StampDigest == token.StampDigest ? state : null;
+            (false, _) => _checks.CreateCommand(ClientSql),
+            (true, null) => _checks.CreateCommand(OperatorSql),
+            (true, _) => _checks.CreateCommand(UserSql),
+        };
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token.ClientId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
+            return null;
+        if (!token.IsUser)
+            return new TokenSubjectState(true, null, RecordVisibility.Shared);
+        var state = new TokenSubjectState(true, AccessTokenIssuer.StampDigest(reader.GetString(1)),
+            Enum.TryParse<RecordVisibility>(reader.GetString(2), out var visibility) ? visibility : RecordVisibility.OwnerOnly);
+        return state.StampDigest == token.StampDigest ? state : null;
     }
+
+    private readonly NpgsqlDataSource _checks = NpgsqlDataSource.Create(DatabaseConnections.WithAutoPrepare(connections.Platform));
+
+    // $1 client id, $2 the token's tenant (null for none), $3 the account. An active client: not revoked, and a
+    // platform client or one of an active tenant; for a person, a platform client or one of the person's tenant.
+    private const string ActiveClient = """
+        EXISTS (SELECT 1 FROM oauth_clients c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
+                AND (c.tenant_id IS NULL OR EXISTS (SELECT 1 FROM tenants ct WHERE ct.id = c.tenant_id AND ct.status = 'Active')))
+        """;
+
+    private static readonly string ClientSql =
+        $"SELECT {string.Format(ActiveClient, "c.tenant_id IS NOT DISTINCT FROM $2")} AND $3::uuid IS NOT NULL";
+
+    private static readonly string OperatorSql = $"""
+        SELECT o.deactivated_at IS NULL AND {string.Format(ActiveClient, "c.tenant_id IS NULL")} AND $2::uuid IS NULL, o.security_stamp, 'Shared'
+        FROM platform_operators o WHERE o.id = $3
+        """;
+
+    private static readonly string UserSql = $"""
+        SELECT u.deactivated_at IS NULL AND t.status = 'Active' AND {string.Format(ActiveClient, "(c.tenant_id IS NULL OR c.tenant_id = u.tenant_id)")},
+               u.security_stamp, t.record_visibility
+        FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $3 AND u.tenant_id = $2
+        """;
+
+    public void Dispose() => _checks.Dispose();
 }
