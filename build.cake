@@ -98,7 +98,7 @@ Task("Test").IsDependentOn("MigrationsCheck").IsDependentOn("EndToEndPrerequisit
 Task("Run").IsDependentOn("Build").Does(() =>
 {
     var connectionString = StartPostgres("run");
-    Information("Serving CrmTenancy on http://127.0.0.1:5080 (Ctrl+C stops it); API docs at http://127.0.0.1:5080/docs");
+    Information("Serving CrmTenancy on http://127.0.0.1:5080 (Ctrl+C stops it); API docs at http://127.0.0.1:5080/docs; mail in .data/mail");
     try
     {
         StartProcess("dotnet", new ProcessSettings
@@ -111,6 +111,8 @@ Task("Run").IsDependentOn("Build").Does(() =>
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["Database__Migrate"] = "true",
                 ["Database__SeedDemoData"] = "true",
+                // The development mail sender's folder, at the repository root whatever the process's directory.
+                ["Email__PickupDirectory"] = MakeAbsolute(Directory("./.data/mail")).FullPath,
             },
         });
     }
