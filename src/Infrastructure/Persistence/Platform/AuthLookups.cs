@@ -14,7 +14,6 @@ public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordV
 /// </summary>
 public sealed class AuthLookups(PlatformDb platform, DatabaseConnections connections) : IDisposable
 {
-
     /// <summary>The id of the active tenant with this slug, or none.</summary>
     public async Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken)
     {
