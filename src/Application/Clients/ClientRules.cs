@@ -11,11 +11,14 @@ public static class ClientRules
 
     /// <summary>
     /// A redirect URI is absolute, without a fragment, and https unless it points at this machine (RFC 8252 loopback
-    /// for native apps and development). It is matched exactly, character for character.
+    /// for native apps and development). It is matched exactly, character for character, and sent back as it is in a
+    /// Location header, so it is written as RFC 3986 writes URIs: visible ASCII only (an IDN host in its xn-- form,
+    /// other characters percent-encoded).
     /// </summary>
     public static bool IsAcceptableRedirectUri(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && string.IsNullOrEmpty(uri.Fragment) && !value!.Contains('#')
+        value is not null && value.All(c => c is > ' ' and < '\u007f')
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && string.IsNullOrEmpty(uri.Fragment) && !value.Contains('#')
         && string.IsNullOrEmpty(uri.UserInfo)
         && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 

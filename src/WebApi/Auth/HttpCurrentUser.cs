@@ -32,6 +32,10 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context, TenantContext tenant)
     {
+        // The authorization server's own endpoints take the tenant from what they are given (a handle, a sign-in, the
+        // session); a bearer token sent along to them as well is not theirs to act on (it made them answer 500).
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ResolvesOwnTenant>() is not null)
+            return next(context);
         if (context.User.Identity?.IsAuthenticated == true
             && Guid.TryParse(context.User.FindFirst(ClaimNames.TenantId)?.Value, out var tenantId))
         {
@@ -41,4 +45,12 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
         }
         return next(context);
     }
+}
+
+/// <summary>Endpoint metadata: the endpoint resolves the tenant itself, the bearer token's tenant is not applied to it.</summary>
+public sealed class ResolvesOwnTenant
+{
+    public static readonly ResolvesOwnTenant Instance = new();
+
+    private ResolvesOwnTenant() { }
 }

@@ -28,7 +28,7 @@ public sealed class Account : IEndpointGroup
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery().WithMetadata(ResolvesOwnTenant.Instance);
         group.MapGet("/login", LoginPage);
         group.MapPost("/login", Login);
         group.MapPost("/logout", Logout);
@@ -50,7 +50,7 @@ public sealed class Account : IEndpointGroup
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var organisation = Field(form, "organisation");
         var email = Field(form, "email");
-        var password = Field(form, "password");
+        var password = Field(form, "password", trim: false);
         var returnUrl = SafeReturnUrl(form["returnUrl"]);
         if (email is null || password is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
@@ -125,7 +125,7 @@ public sealed class Account : IEndpointGroup
         tenant.Resolve(id);
         try
         {
-            await mediator.Send(new AcceptInvitation(token!, Field(form, "displayName") ?? "", Field(form, "password") ?? ""), context.RequestAborted);
+            await mediator.Send(new AcceptInvitation(token!, Field(form, "displayName") ?? "", Field(form, "password", trim: false) ?? ""), context.RequestAborted);
         }
         catch (ValidationException validation)
         {
@@ -152,7 +152,11 @@ public sealed class Account : IEndpointGroup
             return null;
         }
         if (await manager.IsLockedOutAsync(account))
+        {
+            // A locked account costs a password check too, or the quick answer would say the email exists.
+            manager.PasswordHasher.VerifyHashedPassword(account, DummyHash, password);
             return null;
+        }
         if (!await manager.CheckPasswordAsync(account, password))
         {
             await manager.AccessFailedAsync(account);
@@ -168,17 +172,23 @@ public sealed class Account : IEndpointGroup
     /// <summary>A hash of a random password, so an unknown email costs what a known one does.</summary>
     private static readonly string DummyHash = new PasswordHasher<object>().HashPassword(new object(), Guid.NewGuid().ToString());
 
-    private static string? Field(IFormCollection form, string name)
+    /// <summary>A form field, trimmed unless it is a password (the API's sign-up and invitation keep a password as it was typed).</summary>
+    private static string? Field(IFormCollection form, string name, bool trim = true)
     {
         string? value = form[name];
-        value = value?.Trim();
+        if (trim)
+            value = value?.Trim();
         return string.IsNullOrEmpty(value) || value.Length > MaxField || !TextInput.IsAcceptable(value) ? null : value;
     }
 
-    /// <summary>Only the authorize endpoint of this server is a place to return to: no open redirect through the sign-in page.</summary>
+    /// <summary>
+    /// Only the authorize endpoint of this server is a place to return to: no open redirect through the sign-in page.
+    /// The authorize endpoint sends its query encoded, so anything but visible ASCII did not come from it (and a Location
+    /// header cannot carry it: Kestrel answers 500).
+    /// </summary>
     public static string? SafeReturnUrl(string? returnUrl) =>
         returnUrl is not null && returnUrl.StartsWith("/connect/authorize?", StringComparison.Ordinal) && !returnUrl.Contains('\\')
-            && !returnUrl.Contains("//", StringComparison.Ordinal) && returnUrl.Length <= 4096
+            && !returnUrl.Contains("//", StringComparison.Ordinal) && returnUrl.Length <= 4096 && returnUrl.All(c => c is > ' ' and < '\u007f')
             ? returnUrl
             : null;
 

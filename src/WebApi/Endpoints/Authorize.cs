@@ -18,7 +18,7 @@ namespace CrmTenancy.WebApi.Endpoints;
 public sealed class Authorize : IEndpointGroup
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/connect/authorize", Handle).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/connect/authorize", Handle).AllowAnonymous().ExcludeFromDescription().WithMetadata(ResolvesOwnTenant.Instance);
 
     public static async Task<IResult> Handle(
         HttpContext context, AuthLookups lookups, AuthorizationServer server, IOptions<TokenOptions> options, TimeProvider clock)

@@ -17,7 +17,7 @@ public sealed class OAuth : IEndpointGroup
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var oauth = app.MapGroup("").WithTags("OAuth").AllowAnonymous().DisableAntiforgery();
+        var oauth = app.MapGroup("").WithTags("OAuth").AllowAnonymous().DisableAntiforgery().WithMetadata(ResolvesOwnTenant.Instance);
         oauth.MapPost("/connect/token", Token).ExcludeFromDescription();
         oauth.MapPost("/connect/revocation", Revoke).ExcludeFromDescription();
         oauth.MapPost("/connect/introspect", Introspect).ExcludeFromDescription();

@@ -32,7 +32,7 @@ public sealed class Team : IEndpointGroup
         team.MapDelete("invitations/{id:guid}", RevokeInvitation).WithName("RevokeInvitation");
     }
 
-    public sealed record RoleChange(UserRole Role);
+    public sealed record RoleChange(UserRole? Role);
 
     public static Task<PagedResult<UserDto>> ListUsers(IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize) =>
         mediator.Send(new ListUsers(page, pageSize), cancellationToken);

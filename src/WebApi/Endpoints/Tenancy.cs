@@ -31,7 +31,7 @@ public sealed class Tenancy : IEndpointGroup
 
     public sealed record AcceptInvitationRequest(string Token, string DisplayName, string Password);
 
-    public sealed record VisibilityChange(RecordVisibility RecordVisibility);
+    public sealed record VisibilityChange(RecordVisibility? RecordVisibility);
 
     /// <summary>A new tenant and its first administrator. The scope is opened for the new tenant, so row-level security admits its rows.</summary>
     public static async Task<Created<SignedUp>> SignUp(SignUpRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)

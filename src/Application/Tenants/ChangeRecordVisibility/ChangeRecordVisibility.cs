@@ -7,13 +7,16 @@ using MediatR;
 
 namespace CrmTenancy.Application.Tenants.ChangeRecordVisibility;
 
-/// <summary>Switches the tenant between shared records and owner-only records; takes effect on the next request.</summary>
-public sealed record ChangeRecordVisibility(RecordVisibility RecordVisibility, int? ExpectedVersion = null)
+/// <summary>
+/// Switches the tenant between shared records and owner-only records; takes effect on the next request. The value is
+/// required: left out, it would default to Shared and open every member's records to the others.
+/// </summary>
+public sealed record ChangeRecordVisibility(RecordVisibility? RecordVisibility, int? ExpectedVersion = null)
     : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
 
 public sealed class ChangeRecordVisibilityValidator : AbstractValidator<ChangeRecordVisibility>
 {
-    public ChangeRecordVisibilityValidator() => RuleFor(x => x.RecordVisibility).IsInEnum();
+    public ChangeRecordVisibilityValidator() => RuleFor(x => x.RecordVisibility).NotNull().IsInEnum();
 }
 
 public sealed class ChangeRecordVisibilityHandler(IRepository<Tenant> tenants, ITenantContext tenant) : IRequestHandler<ChangeRecordVisibility, Unit>
@@ -23,7 +26,7 @@ public sealed class ChangeRecordVisibilityHandler(IRepository<Tenant> tenants, I
         var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
             ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
         tenants.ExpectVersion(current, request.ExpectedVersion);
-        current.ChangeRecordVisibility(request.RecordVisibility);
+        current.ChangeRecordVisibility(request.RecordVisibility!.Value);
         return Unit.Value;
     }
 }

@@ -8,12 +8,15 @@ using MediatR;
 
 namespace CrmTenancy.Application.Users.ChangeUserRole;
 
-/// <summary>Makes a user an administrator or a member. The user's current access tokens stop working (new rights, new tokens).</summary>
-public sealed record ChangeUserRole(Guid Id, UserRole Role, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
+/// <summary>
+/// Makes a user an administrator or a member. The user's current access tokens stop working (new rights, new tokens).
+/// The role is required: left out, it would default to the enum's first value, TenantAdmin.
+/// </summary>
+public sealed record ChangeUserRole(Guid Id, UserRole? Role, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
 
 public sealed class ChangeUserRoleValidator : AbstractValidator<ChangeUserRole>
 {
-    public ChangeUserRoleValidator() => RuleFor(x => x.Role).IsInEnum();
+    public ChangeUserRoleValidator() => RuleFor(x => x.Role).NotNull().IsInEnum();
 }
 
 public sealed class ChangeUserRoleHandler(IRepository<User> users, ITenantContext tenant) : IRequestHandler<ChangeUserRole, Unit>
@@ -21,9 +24,10 @@ public sealed class ChangeUserRoleHandler(IRepository<User> users, ITenantContex
     public async Task<Unit> Handle(ChangeUserRole request, CancellationToken cancellationToken)
     {
         var user = await users.LoadForChangeAsync(tenant, request.Id, request.ExpectedVersion, cancellationToken);
-        if (user.Role == UserRole.TenantAdmin && request.Role != UserRole.TenantAdmin)
+        var role = request.Role!.Value;
+        if (user.Role == UserRole.TenantAdmin && role != UserRole.TenantAdmin)
             await TeamRules.EnsureAnotherActiveAdminAsync(users, tenant, user.Id, cancellationToken);
-        user.ChangeRole(request.Role);
+        user.ChangeRole(role);
         return Unit.Value;
     }
 }

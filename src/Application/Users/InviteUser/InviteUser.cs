@@ -11,16 +11,17 @@ namespace CrmTenancy.Application.Users.InviteUser;
 
 /// <summary>
 /// Invites someone by email. The token goes only into the email (it is stored hashed) and expires after
-/// <see cref="Invitation.Lifetime"/>; inviting the same address again replaces the pending invitation.
+/// <see cref="Invitation.Lifetime"/>; inviting the same address again replaces the pending invitation. The role is
+/// required: left out, it would default to the enum's first value, TenantAdmin.
 /// </summary>
-public sealed record InviteUser(string Email, UserRole Role) : ICommand<InvitationDto>, ITenantAdminRequest;
+public sealed record InviteUser(string Email, UserRole? Role) : ICommand<InvitationDto>, ITenantAdminRequest;
 
 public sealed class InviteUserValidator : AbstractValidator<InviteUser>
 {
     public InviteUserValidator()
     {
         RuleFor(x => x.Email).NotEmpty().MaximumLength(FieldLengths.Email).EmailAddress();
-        RuleFor(x => x.Role).IsInEnum();
+        RuleFor(x => x.Role).NotNull().IsInEnum();
     }
 }
 
@@ -39,7 +40,7 @@ public sealed class InviteUserHandler(
             pending.Revoke(now);
 
         var (token, hash) = OpaqueHandle.Create(tenant.TenantId);
-        var invitation = Invitation.Create(tenant.TenantId, request.Email, request.Role, hash, caller.UserId, now);
+        var invitation = Invitation.Create(tenant.TenantId, request.Email, request.Role!.Value, hash, caller.UserId, now);
         invitations.Add(invitation);
 
         await email.SendAsync(new EmailMessage(
