@@ -30,6 +30,8 @@ public sealed partial class Tenant : AggregateRoot
     public string Slug { get; private set; }
     public TenantStatus Status { get; private set; }
     public RecordVisibility RecordVisibility { get; private set; }
+    /// <summary>When an administrator was last demoted or deactivated; the change also moves the tenant's version.</summary>
+    public DateTimeOffset? AdminsChangedAt { get; private set; }
 
     public static Tenant Create(string name, string slug, Guid? id = null)
     {
@@ -42,6 +44,12 @@ public sealed partial class Tenant : AggregateRoot
             tenant.Id = given == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant id cannot be empty.") : given;
         return tenant;
     }
+
+    /// <summary>
+    /// Marks a change to who administers the tenant. Saving it moves the tenant row's version, so two such changes
+    /// made at the same moment (two admins demoting each other) conflict, and the tenant keeps an administrator.
+    /// </summary>
+    public void RecordAdminsChanged(DateTimeOffset now) => AdminsChangedAt = now;
 
     public void ChangeRecordVisibility(RecordVisibility visibility) =>
         RecordVisibility = Enum.IsDefined(visibility)

@@ -2,6 +2,7 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
+using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using FluentValidation;
 using MediatR;
@@ -19,14 +20,15 @@ public sealed class ChangeUserRoleValidator : AbstractValidator<ChangeUserRole>
     public ChangeUserRoleValidator() => RuleFor(x => x.Role).NotNull().IsInEnum();
 }
 
-public sealed class ChangeUserRoleHandler(IRepository<User> users, ITenantContext tenant) : IRequestHandler<ChangeUserRole, Unit>
+public sealed class ChangeUserRoleHandler(IRepository<User> users, IRepository<Tenant> tenants, ITenantContext tenant, TimeProvider clock)
+    : IRequestHandler<ChangeUserRole, Unit>
 {
     public async Task<Unit> Handle(ChangeUserRole request, CancellationToken cancellationToken)
     {
         var user = await users.LoadForChangeAsync(tenant, request.Id, request.ExpectedVersion, cancellationToken);
         var role = request.Role!.Value;
         if (user.Role == UserRole.TenantAdmin && role != UserRole.TenantAdmin)
-            await TeamRules.EnsureAnotherActiveAdminAsync(users, tenant, user.Id, cancellationToken);
+            await TeamRules.EnsureAnotherActiveAdminAsync(users, tenants, tenant, user.Id, clock.GetUtcNow(), cancellationToken);
         user.ChangeRole(role);
         return Unit.Value;
     }

@@ -1,6 +1,7 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Messaging;
+using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using MediatR;
 
@@ -12,13 +13,14 @@ namespace CrmTenancy.Application.Users.DeactivateUser;
 /// </summary>
 public sealed record DeactivateUser(Guid Id, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
 
-public sealed class DeactivateUserHandler(IRepository<User> users, ITenantContext tenant, TimeProvider clock) : IRequestHandler<DeactivateUser, Unit>
+public sealed class DeactivateUserHandler(IRepository<User> users, IRepository<Tenant> tenants, ITenantContext tenant, TimeProvider clock)
+    : IRequestHandler<DeactivateUser, Unit>
 {
     public async Task<Unit> Handle(DeactivateUser request, CancellationToken cancellationToken)
     {
         var user = await users.LoadForChangeAsync(tenant, request.Id, request.ExpectedVersion, cancellationToken);
         if (user.Role == UserRole.TenantAdmin && user.IsActive)
-            await TeamRules.EnsureAnotherActiveAdminAsync(users, tenant, user.Id, cancellationToken);
+            await TeamRules.EnsureAnotherActiveAdminAsync(users, tenants, tenant, user.Id, clock.GetUtcNow(), cancellationToken);
         user.Deactivate(clock.GetUtcNow());
         return Unit.Value;
     }

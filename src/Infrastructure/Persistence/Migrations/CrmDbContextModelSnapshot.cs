@@ -322,6 +322,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("AdminsChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("admins_changed_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
