@@ -165,6 +165,23 @@ public sealed class TeamTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_suspended_tenant_takes_no_one_in_through_an_invitation()
+    {
+        var token = await InviteAsync(_asAdminA, "late@a.example");
+        await using (var db = Factory.Database.Owner())
+        {
+            var tenant = await db.Tenants.SingleAsync(t => t.Id == TenantA.Id, TestContext.Current.CancellationToken);
+            tenant.Suspend();
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        using var anonymous = Anonymous();
+        using var response = await anonymous.PostAsJsonAsync("/api/invitations/accept", new { token, displayName = "Late", password = NewPassword });
+        await AssertProblemAsync(response, HttpStatusCode.Conflict, "invitation-invalid");
+        await using var check = Factory.Database.Owner();
+        Assert.False(await check.Users.IgnoreQueryFilters().AnyAsync(u => u.NormalizedEmail == "LATE@A.EXAMPLE", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_token_edited_to_name_another_tenant_or_made_up_gets_409_and_creates_no_user_anywhere()
     {
         var token = await InviteAsync(_asAdminA, "target@a.example");

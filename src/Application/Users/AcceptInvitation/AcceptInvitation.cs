@@ -2,6 +2,8 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Application.Common.Security;
+using CrmTenancy.Application.Tenants;
+using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using FluentValidation;
 using MediatR;
@@ -27,14 +29,17 @@ public sealed class AcceptInvitationValidator : AbstractValidator<AcceptInvitati
 }
 
 public sealed class AcceptInvitationHandler(
-    IRepository<Invitation> invitations, IReadRepository<User> users, IUserAccounts accounts, ITenantContext tenant, TimeProvider clock)
+    IRepository<Invitation> invitations, IReadRepository<User> users, IReadRepository<Tenant> tenants, IUserAccounts accounts, ITenantContext tenant,
+    TimeProvider clock)
     : IRequestHandler<AcceptInvitation, AcceptedInvitation>
 {
     public async Task<AcceptedInvitation> Handle(AcceptInvitation request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var invitation = await invitations.FirstOrDefaultAsync(new InvitationByTokenSpecification(tenant, OpaqueHandle.Hash(request.Token)), cancellationToken);
-        if (invitation is null || !invitation.IsPending(now))
+        // A suspended tenant takes no one in; it answers like an unknown invitation.
+        var active = (await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant), cancellationToken))?.Status == TenantStatus.Active;
+        if (invitation is null || !invitation.IsPending(now) || !active)
             throw new ConflictException("invitation-invalid", "The invitation is not valid: it is unknown, was used or revoked, or has expired.");
         if (await users.AnyAsync(new UserByEmailSpecification(tenant, invitation.Email), cancellationToken))
             throw new ConflictException("user-exists", "A user of this tenant already has this email.");
