@@ -42,6 +42,7 @@ public static class TestTenants
     {
         var user = User.Create(tenant.Id, email, email.Split('@')[0], role);
         user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
+        user.ConfirmEmail();
         db.Users.Add(user);
         await db.SaveChangesAsync();
         return new TestUser(user.Id, tenant.Id, tenant.Slug, email, password, role);

@@ -22,6 +22,12 @@ public abstract class Account : AggregateRoot
     public string SecurityStamp { get; set; }
     public int AccessFailedCount { get; set; }
     public DateTimeOffset? LockoutEnd { get; set; }
+    /// <summary>
+    /// Whether the email is known to reach this person: true for an invited user (the invitation came by email) and
+    /// for accounts the platform creates; false after a self-service sign-up, which sends nothing to confirm.
+    /// Published as the OpenID Connect claim email_verified.
+    /// </summary>
+    public bool EmailConfirmed { get; set; }
     public DateTimeOffset? DeactivatedAt { get; protected set; }
     public DateTimeOffset? LastSignInAt { get; private set; }
 
@@ -30,6 +36,9 @@ public abstract class Account : AggregateRoot
     public void Rename(string displayName) => DisplayName = Guard.Required(displayName, DisplayNameMaxLength, "displayName");
 
     public void RecordSignIn(DateTimeOffset at) => LastSignInAt = at;
+
+    /// <summary>The address is known to reach the person (an invitation was delivered to it, or the platform vouches).</summary>
+    public void ConfirmEmail() => EmailConfirmed = true;
 
     protected void SetIdentity(string email, string displayName)
     {

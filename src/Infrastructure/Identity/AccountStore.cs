@@ -72,10 +72,13 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task<string?> GetEmailAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult<string?>(user.Email);
 
-    // Addresses come from the sign-up form or an invitation that reached them; there is no separate confirmation step.
-    public Task<bool> GetEmailConfirmedAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<bool> GetEmailConfirmedAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult(user.EmailConfirmed);
 
-    public Task SetEmailConfirmedAsync(TAccount user, bool confirmed, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task SetEmailConfirmedAsync(TAccount user, bool confirmed, CancellationToken cancellationToken)
+    {
+        user.EmailConfirmed = confirmed;
+        return Task.CompletedTask;
+    }
 
     public Task<string?> GetNormalizedEmailAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult<string?>(user.NormalizedEmail);
 

@@ -17,7 +17,8 @@ public sealed record TokenOutcome(IReadOnlyDictionary<string, object>? Response,
 }
 
 /// <summary>A signed-in account as the authorization server sees it: a tenant's user, or a platform operator (no tenant).</summary>
-public sealed record AccountInfo(Guid Id, Guid? TenantId, string Email, string DisplayName, string Role, string SecurityStamp, bool Active);
+public sealed record AccountInfo(
+    Guid Id, Guid? TenantId, string Email, string DisplayName, string Role, string SecurityStamp, bool Active, bool EmailConfirmed = false);
 
 /// <summary>
 /// The protocol core of the in-house authorization server (docs/decisions/0015): codes, refresh tokens, client
@@ -68,10 +69,11 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
             if (row is null)
                 return null;
             var user = row.User;
-            return new AccountInfo(user.Id, user.TenantId, user.Email, user.DisplayName, user.Role.ToString(), user.SecurityStamp, user.IsActive && row.TenantActive);
+            return new AccountInfo(user.Id, user.TenantId, user.Email, user.DisplayName, user.Role.ToString(), user.SecurityStamp, user.IsActive && row.TenantActive,
+                user.EmailConfirmed);
         }
         var account = await db.PlatformOperators.AsNoTracking().FirstOrDefaultAsync(o => o.Id == accountId, cancellationToken);
-        return account is null ? null : new AccountInfo(account.Id, null, account.Email, account.DisplayName, PlatformOperator.Role, account.SecurityStamp, account.IsActive);
+        return account is null ? null : new AccountInfo(account.Id, null, account.Email, account.DisplayName, PlatformOperator.Role, account.SecurityStamp, account.IsActive, account.EmailConfirmed);
     }
 
     /// <summary>Issues a single-use code for an account that signed in, bound to the client, redirect URI and PKCE challenge.</summary>
@@ -208,7 +210,7 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         if (scopes.Contains(Scopes.Email))
         {
             claims["email"] = account.Email;
-            claims["email_verified"] = "true";
+            claims["email_verified"] = account.EmailConfirmed ? "true" : "false";
         }
         return claims;
     }

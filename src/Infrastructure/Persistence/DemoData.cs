@@ -62,6 +62,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             {
                 var account = PlatformOperator.Create(OperatorEmail, "Platform operator");
                 account.PasswordHash = new PasswordHasher<PlatformOperator>().HashPassword(account, OperatorPassword);
+                account.ConfirmEmail();
                 platform.PlatformOperators.Add(account);
                 await platform.SaveChangesAsync(cancellationToken);
             }
@@ -116,6 +117,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         {
             var user = User.Create(tenantId, email, name, role);
             user.PasswordHash = hasher.HashPassword(user, password);
+            user.ConfirmEmail();
             db.Users.Add(user);
         }
     }

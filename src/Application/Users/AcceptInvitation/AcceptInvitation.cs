@@ -45,6 +45,7 @@ public sealed class AcceptInvitationHandler(
             throw new ConflictException("user-exists", "A user of this tenant already has this email.");
 
         var user = User.Create(tenant.TenantId, invitation.Email, request.DisplayName, invitation.Role);
+        user.ConfirmEmail(); // the invitation reached this address
         await accounts.CreateAsync(user, request.Password, cancellationToken);
         invitation.Accept(user.Id, now);
         return new AcceptedInvitation(user.Id, tenant.TenantId, user.Email, user.Role);
