@@ -31,6 +31,7 @@ builder.Services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
         cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
         cookie.SlidingExpiration = false;
     });
+builder.Services.AddSignInRateLimits(builder.Configuration);
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "crm.antiforgery";
@@ -71,6 +72,7 @@ await app.Services.PrepareDatabaseAsync(app.Configuration, app.Lifetime.Applicat
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseMiddleware<TenantResolutionMiddleware>();
 app.UseAuthorization();

@@ -30,10 +30,10 @@ public sealed class Account : IEndpointGroup
     {
         var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery().WithMetadata(ResolvesOwnTenant.Instance);
         group.MapGet("/login", LoginPage);
-        group.MapPost("/login", Login);
+        group.MapPost("/login", Login).RequireRateLimiting(SignInRateLimits.SignIn);
         group.MapPost("/logout", Logout);
         group.MapGet("/accept-invitation", AcceptInvitationPage);
-        group.MapPost("/accept-invitation", AcceptInvitation);
+        group.MapPost("/accept-invitation", AcceptInvitation).RequireRateLimiting(SignInRateLimits.SignUp);
     }
 
     public static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? returnUrl = null) =>

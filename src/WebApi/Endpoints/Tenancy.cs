@@ -19,8 +19,9 @@ public sealed class Tenancy : IEndpointGroup
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/signup", SignUp).WithTags("Sign-up").WithName("SignUp").AllowAnonymous();
-        app.MapPost("/api/invitations/accept", AcceptInvitation).WithTags("Sign-up").WithName("AcceptInvitation").AllowAnonymous();
+        app.MapPost("/api/signup", SignUp).WithTags("Sign-up").WithName("SignUp").AllowAnonymous().RequireRateLimiting(SignInRateLimits.SignUp);
+        app.MapPost("/api/invitations/accept", AcceptInvitation).WithTags("Sign-up").WithName("AcceptInvitation").AllowAnonymous()
+            .RequireRateLimiting(SignInRateLimits.SignUp);
         app.MapGet("/api/me", Me).WithTags("Me").WithName("GetMe").RequireAuthorization();
         var settings = app.MapGroup("/api/tenant/settings").WithTags("Tenant");
         settings.MapGet("", GetSettings).WithName("GetTenantSettings").RequireAuthorization(Policies.Read);

@@ -1,0 +1,53 @@
+using System.Threading.RateLimiting;
+using CrmTenancy.WebApi.Errors;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CrmTenancy.WebApi.Http;
+
+/// <summary>Settings of the per-address limits on the anonymous doors ("RateLimits" section).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Sign-in form posts per client address per minute (the per-account lockout is separate).</summary>
+    public int SignInPerMinute { get; set; } = 30;
+
+    /// <summary>Sign-ups and invitation acceptances per client address per hour.</summary>
+    public int SignUpPerHour { get; set; } = 20;
+}
+
+/// <summary>
+/// Fixed-window limits per client address on the endpoints anyone can call without a token: the sign-in form
+/// (password guessing across many accounts, which the per-account lockout does not see) and sign-up / invitation
+/// acceptance (tenant and account creation). Over the limit: 429 problem details with Retry-After.
+/// </summary>
+public static class SignInRateLimits
+{
+    public const string SignIn = "sign-in";
+    public const string SignUp = "sign-up";
+
+    public static IServiceCollection AddSignInRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        return services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(SignIn, context => Window(context, SignIn, settings.SignInPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(SignUp, context => Window(context, SignUp, settings.SignUpPerHour, TimeSpan.FromHours(1)));
+            limiter.OnRejected = async (rejected, _) =>
+            {
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too Many Requests", "rate-limited",
+                    "Too many attempts from this address; wait and try again.");
+            };
+        });
+    }
+
+    private static RateLimitPartition<string> Window(HttpContext context, string policy, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter($"{policy}:{context.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+        });
+}
