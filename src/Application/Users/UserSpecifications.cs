@@ -41,9 +41,11 @@ public sealed class ActiveUserSpecification : TenantSpecification<User>
 
 public sealed class PendingInvitationsSpecification : TenantSpecification<Invitation>
 {
-    public PendingInvitationsSpecification(ITenantContext tenant, DateTimeOffset now, string? email = null) : base(tenant)
+    public PendingInvitationsSpecification(ITenantContext tenant, DateTimeOffset now, string? email = null, Guid? invitedBy = null) : base(tenant)
     {
         Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+        if (invitedBy is { } inviter)
+            Where(i => i.InvitedBy == inviter);
         if (email is not null)
         {
             var normalized = email.Trim().ToUpperInvariant();
