@@ -42,7 +42,6 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenValidator>();
-        services.AddScoped<ClientCredentialsGrant>();
         services.AddSingleton<AuthLookups>();
         services.AddScoped<AuthorizationServer>();
         // Infrastructure's handlers of domain events (MediatR scans only the Application assembly).

@@ -26,7 +26,7 @@ public sealed class OAuth : IEndpointGroup
         app.MapMethods("/connect/userinfo", ["GET", "POST"], UserInfo).WithTags("OAuth").RequireAuthorization(Policies.OpenId).DisableAntiforgery();
     }
 
-    public static async Task<IResult> Token(HttpContext context, ClientCredentialsGrant clientCredentials, AuthorizationServer server)
+    public static async Task<IResult> Token(HttpContext context, AuthorizationServer server)
     {
         NoStore(context.Response);
         var (form, formError) = await ReadFormAsync(context);
@@ -47,32 +47,20 @@ public sealed class OAuth : IEndpointGroup
         if (!IsCredential(clientId, OAuthClient.ClientIdMaxLength) || (clientSecret is not null && !IsCredential(clientSecret, 200)))
             return InvalidClient(context, usedBasic, "Client authentication failed.");
 
-        if (grantType == "client_credentials")
-        {
-            if (clientSecret is null)
-                return InvalidClient(context, usedBasic, "Client authentication is required.");
-            var result = await clientCredentials.GrantAsync(clientId, clientSecret, form["scope"], context.RequestAborted);
-            if (result.Error == "invalid_client")
-                return InvalidClient(context, usedBasic, result.ErrorDescription!);
-            if (result.Error is not null)
-                return Error(result.Error, result.ErrorDescription!);
-            return Results.Json(new Dictionary<string, object>
-            {
-                ["access_token"] = result.Token!.Token,
-                ["token_type"] = "Bearer",
-                ["expires_in"] = (int)result.Token.Lifetime.TotalSeconds,
-                ["scope"] = string.Join(' ', result.Scopes),
-            });
-        }
+        if (grantType == "client_credentials" && clientSecret is null)
+            return InvalidClient(context, usedBasic, "Client authentication is required.");
 
         var client = await server.AuthenticateClientAsync(clientId, clientSecret, context.RequestAborted);
         if (client is null)
             return InvalidClient(context, usedBasic, "Client authentication failed.");
-        var outcome = grantType == "authorization_code"
-            ? client.AllowsAuthorizationCode
-                ? await server.RedeemCodeAsync(client, form["code"], form["redirect_uri"], form["code_verifier"], context.RequestAborted)
-                : TokenOutcome.Fail("unauthorized_client", "This client may not use the authorization code grant.")
-            : await server.RefreshAsync(client, form["refresh_token"], form["scope"], context.RequestAborted);
+        var outcome = grantType switch
+        {
+            "client_credentials" => await server.ClientCredentialsAsync(client, form["scope"], context.RequestAborted),
+            "authorization_code" when !client.AllowsAuthorizationCode =>
+                TokenOutcome.Fail("unauthorized_client", "This client may not use the authorization code grant."),
+            "authorization_code" => await server.RedeemCodeAsync(client, form["code"], form["redirect_uri"], form["code_verifier"], context.RequestAborted),
+            _ => await server.RefreshAsync(client, form["refresh_token"], form["scope"], context.RequestAborted),
+        };
         return outcome.Response is { } response ? Results.Json(response) : Error(outcome.Error!, outcome.Description!);
     }
 
