@@ -63,7 +63,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<TokenOption
     /// Its lifetime is the access token's.
     /// </summary>
     public Task<string> IssueIdTokenAsync(
-        string subject, string clientId, DateTimeOffset authTime, string? nonce, IReadOnlyDictionary<string, string> claims, CancellationToken cancellationToken)
+        string subject, string clientId, DateTimeOffset authTime, string? nonce, IReadOnlyDictionary<string, object> claims, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
@@ -80,10 +80,8 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<TokenOption
                 writer.WriteString("nonce", nonce);
             foreach (var (name, value) in claims)
             {
-                if (name == "email_verified")
-                    writer.WriteBoolean(name, value == "true");
-                else
-                    writer.WriteString(name, value);
+                writer.WritePropertyName(name);
+                JsonSerializer.Serialize(writer, value);
             }
         }, cancellationToken);
     }

@@ -220,9 +220,9 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
     }
 
     /// <summary>The claims an account shares with a client for the granted identity scopes (ID token and userinfo).</summary>
-    public static Dictionary<string, string> IdentityClaims(AccountInfo account, IReadOnlyCollection<string> scopes)
+    public static Dictionary<string, object> IdentityClaims(AccountInfo account, IReadOnlyCollection<string> scopes)
     {
-        var claims = new Dictionary<string, string>();
+        var claims = new Dictionary<string, object>();
         if (account.TenantId is { } tenantId)
             claims["tenant_id"] = tenantId.ToString();
         if (scopes.Contains(Scopes.Profile))
@@ -230,7 +230,7 @@ public sealed class AuthorizationServer(CrmDbContext db, TenantContext tenant, A
         if (scopes.Contains(Scopes.Email))
         {
             claims["email"] = account.Email;
-            claims["email_verified"] = account.EmailConfirmed ? "true" : "false";
+            claims["email_verified"] = account.EmailConfirmed;
         }
         return claims;
     }

@@ -154,9 +154,8 @@ public sealed class OAuth : IEndpointGroup
             || await server.FindAccountAsync(accountId, tenantId, context.RequestAborted) is not { Active: true } account)
             return Results.Unauthorized();
         var scopes = user.FindAll(ClaimNames.Scope).Select(c => c.Value).ToList();
-        var claims = new Dictionary<string, object> { ["sub"] = account.Id.ToString() };
-        foreach (var (name, value) in AuthorizationServer.IdentityClaims(account, scopes))
-            claims[name] = name == "email_verified" ? value == "true" : value;
+        var claims = AuthorizationServer.IdentityClaims(account, scopes);
+        claims["sub"] = account.Id.ToString();
         return Results.Json(claims);
     }
 
