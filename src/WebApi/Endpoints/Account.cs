@@ -192,14 +192,25 @@ public sealed class Account : IEndpointGroup
             ? returnUrl
             : null;
 
-    private static IResult LoginForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? organisation, string? email, string? error,
-        int statusCode = StatusCodes.Status200OK)
+    /// <summary>
+    /// The antiforgery tokens of a form page, and the headers every form page gets: never cached, never framed, no
+    /// script. No form-action: browsers apply it to the redirects after the post too, and sign-in ends at the
+    /// client's redirect URI.
+    /// </summary>
+    private static AntiforgeryTokenSet FormTokens(HttpContext context, IAntiforgery antiforgery)
     {
+        // After the antiforgery tokens, which set caching and framing headers of their own.
         var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Frame-Options"] = "DENY";
-        // No form-action: browsers apply it to the redirects after the post too, and the flow ends at the client's redirect URI.
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+        return tokens;
+    }
+
+    private static IResult LoginForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? organisation, string? email, string? error,
+        int statusCode = StatusCodes.Status200OK)
+    {
+        var tokens = FormTokens(context, antiforgery);
         return Html.Page("Sign in", $"""
             <h1>Sign in</h1>
             {Html.Error(error)}
@@ -220,9 +231,7 @@ public sealed class Account : IEndpointGroup
 
     private static IResult InvitationForm(HttpContext context, IAntiforgery antiforgery, string? token, string? error)
     {
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+        var tokens = FormTokens(context, antiforgery);
         return Html.Page("Accept invitation", $"""
             <h1>Join your team</h1>
             {Html.Error(error)}
