@@ -1,5 +1,4 @@
 using System.Reflection;
-using AutoMapper;
 using CrmTenancy.Application.Common.Behaviours;
 using FluentValidation;
 using MediatR;
@@ -11,7 +10,8 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Registers MediatR 5 by scanning (its DI package is not available here), the pipeline in order
-    /// (first registered is outermost), the validators and the AutoMapper profiles of this assembly.
+    /// (first registered is outermost), and the validators of this assembly
+    /// (FluentValidation's own scanning). DTO mappings are Mapperly source-generated code: nothing to register.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
@@ -27,16 +27,9 @@ public static class DependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TenantGuardBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
 
-        foreach (var result in AssemblyScanner.FindValidatorsInAssembly(assembly))
-            services.AddTransient(result.InterfaceType, result.ValidatorType);
-
-        services.AddSingleton<IConfigurationProvider>(_ => CreateMapperConfiguration());
-        services.AddSingleton<IMapper>(sp => new Mapper(sp.GetRequiredService<IConfigurationProvider>()));
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Transient, includeInternalTypes: true);
         return services;
     }
-
-    public static MapperConfiguration CreateMapperConfiguration() =>
-        new(config => config.AddProfiles(typeof(DependencyInjection).Assembly));
 
     private static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly assembly, params Type[] openInterfaces) =>
         from type in assembly.GetTypes()

@@ -9,7 +9,7 @@ namespace CrmTenancy.ArchitectureTests;
 public sealed class LayerDependencyTests
 {
     private static readonly string[] FrameworkPackages =
-        ["MediatR", "EntityFrameworkCore", "AutoMapper", "FluentValidation", "Npgsql", "AspNetCore", "Swashbuckle"];
+        ["MediatR", "EntityFrameworkCore", "AutoMapper", "Mapperly", "Ardalis", "FluentValidation", "Npgsql", "AspNetCore", "Swashbuckle"];
 
     private static List<string> ReferencesOf(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(a => a.Name!).Order(StringComparer.Ordinal).ToList();

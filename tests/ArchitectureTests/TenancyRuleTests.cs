@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using System.Reflection;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;

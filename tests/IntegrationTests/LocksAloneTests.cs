@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Contacts;
@@ -30,12 +31,12 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
     /// <summary>Test-only: forgets the tenant on purpose, so only the query filter (or RLS) can keep B's rows out.</summary>
     private sealed class UnscopedCustomers : Specification<Customer>
     {
-        public UnscopedCustomers() => OrderBy(c => c.Name);
+        public UnscopedCustomers() => Query.OrderBy(c => c.Name);
     }
 
     private sealed class UnscopedContacts : Specification<Contact>
     {
-        public UnscopedContacts() => OrderBy(c => c.LastName);
+        public UnscopedContacts() => Query.OrderBy(c => c.LastName);
     }
 
     // ---- Lock 1 alone -------------------------------------------------------------------------------------
@@ -52,8 +53,8 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
         Assert.Equal(4, await contacts.CountAsync());
 
         var tenantA = Resolved(TenantA);
-        var onlyCustomers = await SpecificationEvaluator.Default.Apply(customers, new AllCustomers(tenantA)).ToListAsync();
-        var onlyContacts = await SpecificationEvaluator.Default.Apply(contacts, new AllContacts(tenantA)).ToListAsync();
+        var onlyCustomers = await EfSpecificationEvaluator.Default.GetQuery(customers, new AllCustomers(tenantA)).ToListAsync();
+        var onlyContacts = await EfSpecificationEvaluator.Default.GetQuery(contacts, new AllContacts(tenantA)).ToListAsync();
 
         Assert.Equal(["A customer 1", "A customer 2"], onlyCustomers.Select(c => c.Name).Order());
         Assert.All(onlyCustomers, c => Assert.Equal(TenantA, c.TenantId));
@@ -69,11 +70,11 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
         await SeedAsync();
         await using var db = OwnerContextFor(TenantA);
         // Row-level security is bypassed (superuser) and the specification has no tenant criterion...
-        Assert.Equal(4, await SpecificationEvaluator.Default.Apply(db.Customers.IgnoreQueryFilters(TenantFilter), new UnscopedCustomers()).CountAsync());
+        Assert.Equal(4, await EfSpecificationEvaluator.Default.GetQuery(db.Customers.IgnoreQueryFilters(TenantFilter), new UnscopedCustomers()).CountAsync());
 
         // ...so the filter is all that keeps B's rows out.
-        var customers = await SpecificationEvaluator.Default.Apply(db.Customers, new UnscopedCustomers()).ToListAsync();
-        var contacts = await SpecificationEvaluator.Default.Apply(db.Contacts, new UnscopedContacts()).ToListAsync();
+        var customers = await EfSpecificationEvaluator.Default.GetQuery(db.Customers, new UnscopedCustomers()).ToListAsync();
+        var contacts = await EfSpecificationEvaluator.Default.GetQuery(db.Contacts, new UnscopedContacts()).ToListAsync();
 
         Assert.Equal(["A customer 1", "A customer 2"], customers.Select(c => c.Name));
         Assert.All(customers, c => Assert.Equal(TenantA, c.TenantId));
@@ -89,7 +90,7 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
     {
         await SeedAsync();
         await using var db = Fixture.Database.Owner();
-        Assert.Empty(await SpecificationEvaluator.Default.Apply(db.Customers, new UnscopedCustomers()).ToListAsync());
+        Assert.Empty(await EfSpecificationEvaluator.Default.GetQuery(db.Customers, new UnscopedCustomers()).ToListAsync());
         Assert.Empty(await db.Contacts.ToListAsync());
         Assert.Equal(4, await db.Customers.IgnoreQueryFilters(TenantFilter).CountAsync());
     }

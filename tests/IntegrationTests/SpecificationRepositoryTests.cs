@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Application.Customers;
@@ -13,7 +14,7 @@ public sealed class SpecificationRepositoryTests(PersistenceFixture fixture) : P
 
     private sealed class CustomersNamed : TenantSpecification<Customer>
     {
-        public CustomersNamed(ITenantContext tenant, string name) : base(tenant) => Where(c => c.Name == name);
+        public CustomersNamed(ITenantContext tenant, string name) : base(tenant) => Query.Where(c => c.Name == name);
     }
 
     [Fact]

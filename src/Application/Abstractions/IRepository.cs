@@ -1,5 +1,6 @@
+using Ardalis.Specification;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Application.Common.Paging;
-using CrmTenancy.Application.Common.Specifications;
 
 namespace CrmTenancy.Application.Abstractions;
 
@@ -19,9 +20,11 @@ public interface IReadRepository<T> where T : class
     Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
     /// <summary>Projects to a DTO in SQL (no-tracking); the aggregate is never materialised.</summary>
-    Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken);
+    Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto>;
 
-    Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken);
+    Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto>;
 }
 
 /// <summary>Writes are staged on the unit of work; the transaction behaviour saves once per command.</summary>
@@ -44,6 +47,7 @@ public static class ReadRepositoryExtensions
     public static async Task<PagedResult<TDto>> ProjectPageAsync<T, TDto>(
         this IReadRepository<T> repository, ISpecification<T> specification, CancellationToken cancellationToken)
         where T : class
+        where TDto : IProjection<T, TDto>
     {
         var items = await repository.ProjectListAsync<TDto>(specification, cancellationToken);
         var total = await repository.CountAsync(specification, cancellationToken);

@@ -1,5 +1,6 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Common;
 
@@ -24,7 +25,8 @@ public static class RepositoryExtensions
     /// <summary>Projects one tenant-owned aggregate to its DTO, or throws <see cref="NotFoundException"/>.</summary>
     public static async Task<TDto> GetDtoAsync<T, TDto>(
         this IReadRepository<T> repository, ITenantContext tenant, Guid id, CancellationToken cancellationToken)
-        where T : AggregateRoot, ITenantOwned =>
+        where T : AggregateRoot, ITenantOwned
+        where TDto : IProjection<T, TDto> =>
         await repository.ProjectFirstOrDefaultAsync<TDto>(new ReadByIdSpecification<T>(tenant, id), cancellationToken)
         ?? throw new NotFoundException(typeof(T).Name, id);
 }

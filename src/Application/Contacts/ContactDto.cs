@@ -1,9 +1,10 @@
-using AutoMapper;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Domain.Contacts;
+using Riok.Mapperly.Abstractions;
 
 namespace CrmTenancy.Application.Contacts;
 
-public sealed class ContactDto
+public sealed class ContactDto : IProjection<Contact, ContactDto>, IVersioned
 {
     public Guid Id { get; init; }
     public string FirstName { get; init; } = "";
@@ -22,9 +23,13 @@ public sealed class ContactDto
     public DateTimeOffset? UpdatedAt { get; init; }
     public string? UpdatedBy { get; init; }
     public int Version { get; init; }
+
+    static IQueryable<ContactDto> IProjection<Contact, ContactDto>.ProjectFrom(IQueryable<Contact> source) =>
+        ContactMapper.ProjectToDto(source);
 }
 
-public sealed class ContactMappingProfile : Profile
+[Mapper(RequiredMappingStrategy = RequiredMappingStrategy.Target)]
+internal static partial class ContactMapper
 {
-    public ContactMappingProfile() => CreateMap<Contact, ContactDto>();
+    public static partial IQueryable<ContactDto> ProjectToDto(IQueryable<Contact> source);
 }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Contacts;
@@ -9,9 +10,9 @@ public sealed class ContactsOfCustomerSpecification : TenantSpecification<Contac
 {
     public ContactsOfCustomerSpecification(ITenantContext tenant, Guid customerId, bool primaryOnly = false) : base(tenant)
     {
-        Where(c => c.CustomerId == customerId);
+        Query.Where(c => c.CustomerId == customerId);
         if (primaryOnly)
-            Where(c => c.IsPrimary);
+            Query.Where(c => c.IsPrimary);
     }
 }
 
@@ -21,10 +22,9 @@ public sealed class ContactEmailTakenSpecification : TenantSpecification<Contact
     public ContactEmailTakenSpecification(ITenantContext tenant, string email, Guid? exceptContactId = null) : base(tenant)
     {
         var normalized = Contact.NormaliseEmail(email);
-        Where(c => c.NormalizedEmail == normalized);
+        Query.Where(c => c.NormalizedEmail == normalized).AsNoTracking();
         if (exceptContactId is { } id)
-            Where(c => c.Id != id);
-        NoTracking();
+            Query.Where(c => c.Id != id);
     }
 }
 
@@ -36,21 +36,18 @@ public sealed class ContactListSpecification : TenantSpecification<Contact>
     public ContactListSpecification(ITenantContext tenant, ContactFilter filter, int page, int pageSize) : base(tenant)
     {
         if (filter.CustomerId is { } customerId)
-            Where(c => c.CustomerId == customerId);
+            Query.Where(c => c.CustomerId == customerId);
         if (filter.Type is { } type)
-            Where(c => c.Type == type);
+            Query.Where(c => c.Type == type);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = TextSearch.Pattern(filter.Search);
-            Where(c => TextSearch.Matches(c.FirstName, pattern)
+            Query.Where(c => TextSearch.Matches(c.FirstName, pattern)
                        || TextSearch.Matches(c.LastName, pattern)
                        || TextSearch.Matches(c.Email, pattern)
                        || TextSearch.Matches(c.Company, pattern));
         }
-        OrderBy(c => c.LastName);
-        OrderBy(c => c.FirstName);
-        OrderBy(c => c.Id);
-        Page(page, pageSize);
-        NoTracking();
+        Query.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id);
+        Query.Page(page, pageSize).AsNoTracking();
     }
 }

@@ -1,9 +1,10 @@
-using AutoMapper;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Domain.Customers;
+using Riok.Mapperly.Abstractions;
 
 namespace CrmTenancy.Application.Customers;
 
-public sealed class CustomerDto
+public sealed class CustomerDto : IProjection<Customer, CustomerDto>, IVersioned
 {
     public Guid Id { get; init; }
     public string Name { get; init; } = "";
@@ -28,11 +29,17 @@ public sealed class CustomerDto
     public string? UpdatedBy { get; init; }
     /// <summary>The concurrency version; the API sends it as the ETag.</summary>
     public int Version { get; init; }
+
+    static IQueryable<CustomerDto> IProjection<Customer, CustomerDto>.ProjectFrom(IQueryable<Customer> source) =>
+        CustomerMapper.ProjectToDto(source);
 }
 
-public sealed class CustomerMappingProfile : Profile
+[Mapper(RequiredMappingStrategy = RequiredMappingStrategy.Target)]
+internal static partial class CustomerMapper
 {
-    public CustomerMappingProfile() =>
-        CreateMap<Customer, CustomerDto>()
-            .ForMember(d => d.ContactCount, o => o.MapFrom(s => s.Contacts.Count));
+    /// <summary>Uses <see cref="ToDto"/>'s configuration, inlined into the SELECT.</summary>
+    public static partial IQueryable<CustomerDto> ProjectToDto(IQueryable<Customer> source);
+
+    [MapProperty("Contacts.Count", nameof(CustomerDto.ContactCount))]
+    public static partial CustomerDto ToDto(Customer customer);
 }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Customers;
@@ -36,20 +37,20 @@ public sealed class CustomerListSpecification : TenantSpecification<Customer>
     public CustomerListSpecification(ITenantContext tenant, CustomerFilter filter, int page, int pageSize) : base(tenant)
     {
         if (filter.Status is { } status)
-            Where(c => c.Status == status);
+            Query.Where(c => c.Status == status);
         if (filter.Source is { } source)
-            Where(c => c.Source == source);
+            Query.Where(c => c.Source == source);
         if (filter.AssigneeId is { } assignee)
-            Where(c => c.AssigneeId == assignee);
+            Query.Where(c => c.AssigneeId == assignee);
         if (!string.IsNullOrWhiteSpace(filter.Tag))
         {
             var tag = CustomerTags.Normalise(filter.Tag);
-            Where(c => c.Tags.Contains(tag));
+            Query.Where(c => c.Tags.Contains(tag));
         }
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = TextSearch.Pattern(filter.Search);
-            Where(c => TextSearch.Matches(c.Name, pattern)
+            Query.Where(c => TextSearch.Matches(c.Name, pattern)
                        || TextSearch.Matches(c.Email, pattern)
                        || TextSearch.Matches(c.CompanyName, pattern)
                        || c.Contacts.Any(k => TextSearch.Matches(k.FirstName, pattern)
@@ -58,20 +59,13 @@ public sealed class CustomerListSpecification : TenantSpecification<Customer>
         }
 
         var descending = filter.Direction == SortDirection.Desc;
-        switch (filter.Sort)
+        var ordered = filter.Sort switch
         {
-            case CustomerSort.Created:
-                Order(c => c.CreatedAt, descending);
-                break;
-            case CustomerSort.Updated:
-                Order(c => c.UpdatedAt ?? c.CreatedAt, descending);
-                break;
-            default:
-                Order(c => c.Name, descending);
-                break;
-        }
-        Order(c => c.Id, descending);
-        Page(page, pageSize);
-        NoTracking();
+            CustomerSort.Created => Query.OrderByDirection(c => c.CreatedAt, descending),
+            CustomerSort.Updated => Query.OrderByDirection(c => c.UpdatedAt ?? c.CreatedAt, descending),
+            _ => Query.OrderByDirection(c => c.Name, descending),
+        };
+        ordered.ThenByDirection(c => c.Id, descending);
+        Query.Page(page, pageSize).AsNoTracking();
     }
 }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Tenants;
@@ -10,9 +11,9 @@ public sealed class CurrentTenantSpecification : Specification<Tenant>
     public CurrentTenantSpecification(ITenantContext tenant, bool tracked = false)
     {
         var id = tenant.TenantId;
-        Where(t => t.Id == id);
+        Query.Where(t => t.Id == id);
         if (!tracked)
-            NoTracking();
+            Query.AsNoTracking();
     }
 }
 

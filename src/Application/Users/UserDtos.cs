@@ -1,9 +1,10 @@
-using AutoMapper;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Domain.Users;
+using Riok.Mapperly.Abstractions;
 
 namespace CrmTenancy.Application.Users;
 
-public sealed class UserDto
+public sealed class UserDto : IProjection<User, UserDto>, IVersioned
 {
     public Guid Id { get; init; }
     public string Email { get; init; } = "";
@@ -14,9 +15,11 @@ public sealed class UserDto
     public DateTimeOffset? LastSignInAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public int Version { get; init; }
+
+    static IQueryable<UserDto> IProjection<User, UserDto>.ProjectFrom(IQueryable<User> source) => UserMapper.ProjectToDto(source);
 }
 
-public sealed class InvitationDto
+public sealed class InvitationDto : IProjection<Invitation, InvitationDto>
 {
     public Guid Id { get; init; }
     public string Email { get; init; } = "";
@@ -24,13 +27,21 @@ public sealed class InvitationDto
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }
+
+    static IQueryable<InvitationDto> IProjection<Invitation, InvitationDto>.ProjectFrom(IQueryable<Invitation> source) =>
+        UserMapper.ProjectToDto(source);
 }
 
-public sealed class UserMappingProfile : Profile
+[Mapper(RequiredMappingStrategy = RequiredMappingStrategy.Target)]
+internal static partial class UserMapper
 {
-    public UserMappingProfile()
-    {
-        CreateMap<User, UserDto>().ForMember(d => d.Active, o => o.MapFrom(u => u.DeactivatedAt == null));
-        CreateMap<Invitation, InvitationDto>();
-    }
+    /// <summary>Uses <see cref="ToDto(User)"/>'s configuration, inlined into the SELECT.</summary>
+    public static partial IQueryable<UserDto> ProjectToDto(IQueryable<User> source);
+
+    [MapPropertyFromSource(nameof(UserDto.Active), Use = nameof(IsActive))]
+    public static partial UserDto ToDto(User user);
+
+    public static partial IQueryable<InvitationDto> ProjectToDto(IQueryable<Invitation> source);
+
+    private static bool IsActive(User user) => user.DeactivatedAt == null;
 }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Users;
@@ -9,10 +10,8 @@ public sealed class UserListSpecification : TenantSpecification<User>
 {
     public UserListSpecification(ITenantContext tenant, int page, int pageSize) : base(tenant)
     {
-        Order(u => u.DisplayName, false);
-        Order(u => u.Id, false);
-        Page(page, pageSize);
-        NoTracking();
+        Query.OrderBy(u => u.DisplayName).ThenBy(u => u.Id);
+        Query.Page(page, pageSize).AsNoTracking();
     }
 }
 
@@ -20,7 +19,7 @@ public sealed class UserListSpecification : TenantSpecification<User>
 public sealed class OtherActiveAdminsSpecification : TenantSpecification<User>
 {
     public OtherActiveAdminsSpecification(ITenantContext tenant, Guid except) : base(tenant) =>
-        Where(u => u.Id != except && u.Role == UserRole.TenantAdmin && u.DeactivatedAt == null);
+        Query.Where(u => u.Id != except && u.Role == UserRole.TenantAdmin && u.DeactivatedAt == null);
 }
 
 /// <summary>A user of the tenant with this email (case-insensitive).</summary>
@@ -29,34 +28,33 @@ public sealed class UserByEmailSpecification : TenantSpecification<User>
     public UserByEmailSpecification(ITenantContext tenant, string email) : base(tenant)
     {
         var normalized = email.Trim().ToUpperInvariant();
-        Where(u => u.NormalizedEmail == normalized);
+        Query.Where(u => u.NormalizedEmail == normalized);
     }
 }
 
 /// <summary>An active user of the tenant, for checks that an id names one (assignees).</summary>
 public sealed class ActiveUserSpecification : TenantSpecification<User>
 {
-    public ActiveUserSpecification(ITenantContext tenant, Guid id) : base(tenant) => Where(u => u.Id == id && u.DeactivatedAt == null);
+    public ActiveUserSpecification(ITenantContext tenant, Guid id) : base(tenant) => Query.Where(u => u.Id == id && u.DeactivatedAt == null);
 }
 
 public sealed class PendingInvitationsSpecification : TenantSpecification<Invitation>
 {
     public PendingInvitationsSpecification(ITenantContext tenant, DateTimeOffset now, string? email = null, Guid? invitedBy = null) : base(tenant)
     {
-        Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+        Query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
         if (invitedBy is { } inviter)
-            Where(i => i.InvitedBy == inviter);
+            Query.Where(i => i.InvitedBy == inviter);
         if (email is not null)
         {
             var normalized = email.Trim().ToUpperInvariant();
-            Where(i => i.NormalizedEmail == normalized);
+            Query.Where(i => i.NormalizedEmail == normalized);
         }
-        Order(i => i.CreatedAt, true);
-        Order(i => i.Id, true);
+        Query.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id);
     }
 }
 
 public sealed class InvitationByTokenSpecification : TenantSpecification<Invitation>
 {
-    public InvitationByTokenSpecification(ITenantContext tenant, string tokenHash) : base(tenant) => Where(i => i.TokenHash == tokenHash);
+    public InvitationByTokenSpecification(ITenantContext tenant, string tokenHash) : base(tenant) => Query.Where(i => i.TokenHash == tokenHash);
 }

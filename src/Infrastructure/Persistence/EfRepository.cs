@@ -1,7 +1,7 @@
-using AutoMapper;
-using AutoMapper.QueryableExtensions;
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Infrastructure.Persistence.Specifications;
@@ -13,7 +13,7 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// Reads through specifications and stages writes on the context; it never saves (the transaction behaviour
 /// does, once per command). A tenant-owned type is read only through a specification scoped to the current tenant.
 /// </summary>
-public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, IConfigurationProvider mapping, Preconditions preconditions)
+public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Preconditions preconditions)
     : IRepository<T>
     where T : class
 {
@@ -26,16 +26,18 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, ICon
         Query(specification).ToListAsync(cancellationToken);
 
     public Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Query(specification, SpecificationEvaluator.CriteriaOnly).AnyAsync(cancellationToken);
+        Query(specification, criteriaOnly: true).AnyAsync(cancellationToken);
 
     public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Query(specification, SpecificationEvaluator.CriteriaOnly).CountAsync(cancellationToken);
+        Query(specification, criteriaOnly: true).CountAsync(cancellationToken);
 
-    public Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Query(specification).AsNoTracking().ProjectTo<TDto>(mapping).FirstOrDefaultAsync(cancellationToken);
+    public Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto> =>
+        TDto.ProjectFrom(Query(specification).AsNoTracking()).FirstOrDefaultAsync(cancellationToken);
 
-    public Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Query(specification).AsNoTracking().ProjectTo<TDto>(mapping).ToListAsync(cancellationToken);
+    public Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto> =>
+        TDto.ProjectFrom(Query(specification).AsNoTracking()).ToListAsync(cancellationToken);
 
     public void Add(T entity) => db.Set<T>().Add(entity);
 
@@ -51,10 +53,10 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, ICon
         db.Entry(entity).Property(nameof(AggregateRoot.Version)).OriginalValue = expected;
     }
 
-    private IQueryable<T> Query(ISpecification<T> specification, SpecificationEvaluator? evaluator = null)
+    private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
     {
         EnsureTenantScoped(specification);
-        return (evaluator ?? SpecificationEvaluator.Default).Apply(db.Set<T>().AsQueryable(), specification);
+        return EfSpecificationEvaluator.Default.GetQuery(db.Set<T>().AsQueryable(), specification, criteriaOnly);
     }
 
     private void EnsureTenantScoped(ISpecification<T> specification)

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Common;
@@ -11,32 +12,9 @@ namespace CrmTenancy.UnitTests.Support;
 /// </summary>
 public static class InMemory
 {
-    public static List<T> Evaluate<T>(ISpecification<T> specification, IEnumerable<T> source)
-    {
-        var query = source;
-        foreach (var criterion in specification.Criteria)
-            query = query.Where(criterion.Compile());
-
-        IOrderedEnumerable<T>? ordered = null;
-        foreach (var ordering in specification.Orderings)
-        {
-            var key = ordering.KeySelector.Compile();
-            ordered = (ordered, ordering.Descending) switch
-            {
-                (null, false) => query.OrderBy(key, Comparer<object?>.Default),
-                (null, true) => query.OrderByDescending(key, Comparer<object?>.Default),
-                (_, false) => ordered.ThenBy(key, Comparer<object?>.Default),
-                (_, true) => ordered.ThenByDescending(key, Comparer<object?>.Default),
-            };
-        }
-        query = ordered ?? query;
-
-        if (specification.Skip is { } skip)
-            query = query.Skip(skip);
-        if (specification.Take is { } take)
-            query = query.Take(take);
-        return query.ToList();
-    }
+    /// <summary>Ardalis.Specification's in-memory evaluator: the same criteria, order and page as the SQL.</summary>
+    public static List<T> Evaluate<T>(ISpecification<T> specification, IEnumerable<T> source) =>
+        specification.Evaluate(source).ToList();
 
     /// <summary>
     /// A substituted repository whose reads evaluate the specification over <paramref name="store"/>. Like the real

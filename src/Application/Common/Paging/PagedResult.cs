@@ -1,5 +1,5 @@
 using FluentValidation;
-using CrmTenancy.Application.Common.Specifications;
+using Ardalis.Specification;
 
 namespace CrmTenancy.Application.Common.Paging;
 
@@ -9,8 +9,9 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSi
 
     public static PagedResult<T> From<TSource>(IReadOnlyList<T> items, ISpecification<TSource> specification, int totalCount)
     {
-        var pageSize = specification.Take ?? totalCount;
-        var page = pageSize == 0 ? 1 : (specification.Skip ?? 0) / pageSize + 1;
+        // Ardalis.Specification marks "no paging" with a negative Skip and Take.
+        var pageSize = specification.Take >= 0 ? specification.Take : totalCount;
+        var page = pageSize == 0 ? 1 : Math.Max(specification.Skip, 0) / pageSize + 1;
         return new PagedResult<T>(items, page, pageSize, totalCount);
     }
 }

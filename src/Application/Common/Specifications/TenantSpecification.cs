@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Common;
 
@@ -14,8 +15,8 @@ public interface ITenantScopedSpecification
 }
 
 /// <summary>
-/// The primary isolation lock: its constructor adds <c>TenantId == tenant</c> before anything else, so no
-/// derived specification can forget it. The tenant is read through a closure, which EF Core sends as a
+/// The primary isolation lock: an Ardalis.Specification <see cref="Specification{T}"/> whose constructor adds
+/// <c>TenantId == tenant</c> before anything else, so no derived specification can forget it. The tenant is read through a closure, which EF Core sends as a
 /// query parameter (one cached plan for every tenant, never a constant baked into it).
 /// </summary>
 public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSpecification
@@ -24,12 +25,12 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
     protected TenantSpecification(ITenantContext tenant)
     {
         TenantId = tenant.TenantId;
-        Where(TenantCriterion(TenantId));
+        Query.Where(TenantCriterion(TenantId));
         // Record visibility sits next to the tenant criterion, so lists, search, get, update and delete all obey it.
         if (typeof(IOwnedRecord).IsAssignableFrom(typeof(T)) && tenant.OwnerScope is { } owner)
         {
             OwnerScope = owner;
-            Where(OwnerCriterion(owner));
+            Query.Where(OwnerCriterion(owner));
         }
     }
 
@@ -63,7 +64,7 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
 /// <summary>One tenant-owned aggregate by id, tracked for a command to change it.</summary>
 public sealed class ByIdSpecification<T> : TenantSpecification<T> where T : AggregateRoot, ITenantOwned
 {
-    public ByIdSpecification(ITenantContext tenant, Guid id) : base(tenant) => Where(e => e.Id == id);
+    public ByIdSpecification(ITenantContext tenant, Guid id) : base(tenant) => Query.Where(e => e.Id == id);
 }
 
 /// <summary>One tenant-owned aggregate by id, for a projection to a DTO.</summary>
@@ -71,7 +72,6 @@ public sealed class ReadByIdSpecification<T> : TenantSpecification<T> where T : 
 {
     public ReadByIdSpecification(ITenantContext tenant, Guid id) : base(tenant)
     {
-        Where(e => e.Id == id);
-        NoTracking();
+        Query.Where(e => e.Id == id).AsNoTracking();
     }
 }

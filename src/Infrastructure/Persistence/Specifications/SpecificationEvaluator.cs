@@ -1,70 +1,55 @@
-using CrmTenancy.Application.Common.Specifications;
+using Ardalis.Specification;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmTenancy.Infrastructure.Persistence.Specifications;
 
-/// <summary>One step of turning a specification into a query.</summary>
-public interface IEvaluator
+/// <summary>
+/// Ardalis.Specification's EF Core evaluator is not served here, so this is the product's: the core package's Where,
+/// Order and Pagination evaluators, then tracking. Text search is written as criteria (<c>TextSearch.Matches</c>,
+/// translated to <c>lower(column) LIKE pattern</c>), so the package's Search criteria, includes, query-filter
+/// switches and projections are refused rather than silently ignored.
+/// </summary>
+public sealed class EfSpecificationEvaluator : ISpecificationEvaluator
 {
-    IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class;
-}
-
-/// <summary>Applies a specification as an ordered list of small evaluators: criteria, ordering, paging, tracking.</summary>
-public sealed class SpecificationEvaluator
-{
-    public static readonly SpecificationEvaluator Default = new([
-        new CriteriaEvaluator(), new OrderingEvaluator(), new PagingEvaluator(), new TrackingEvaluator()]);
-
-    /// <summary>For counts: criteria only, so ordering and paging cannot change the total.</summary>
-    public static readonly SpecificationEvaluator CriteriaOnly = new([new CriteriaEvaluator()]);
+    public static readonly EfSpecificationEvaluator Default = new([
+        WhereEvaluator.Instance, OrderEvaluator.Instance, PaginationEvaluator.Instance, TrackingEvaluator.Instance]);
 
     private readonly IReadOnlyList<IEvaluator> _evaluators;
 
-    public SpecificationEvaluator(IReadOnlyList<IEvaluator> evaluators) => _evaluators = evaluators;
+    public EfSpecificationEvaluator(IReadOnlyList<IEvaluator> evaluators) => _evaluators = evaluators;
 
-    public IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class =>
-        _evaluators.Aggregate(query, (current, evaluator) => evaluator.Apply(current, specification));
-}
-
-public sealed class CriteriaEvaluator : IEvaluator
-{
-    public IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class =>
-        specification.Criteria.Aggregate(query, (current, criterion) => current.Where(criterion));
-}
-
-public sealed class OrderingEvaluator : IEvaluator
-{
-    public IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class
+    /// <summary>The specification applied to <paramref name="query"/>; with <paramref name="evaluateCriteriaOnly"/>, its criteria alone (for counts).</summary>
+    public IQueryable<T> GetQuery<T>(IQueryable<T> query, ISpecification<T> specification, bool evaluateCriteriaOnly = false) where T : class
     {
-        IOrderedQueryable<T>? ordered = null;
-        foreach (var (key, descending) in specification.Orderings)
+        EnsureSupported(specification);
+        foreach (var evaluator in _evaluators)
         {
-            ordered = (ordered, descending) switch
-            {
-                (null, false) => query.OrderBy(key),
-                (null, true) => query.OrderByDescending(key),
-                (_, false) => ordered.ThenBy(key),
-                (_, true) => ordered.ThenByDescending(key),
-            };
+            if (!evaluateCriteriaOnly || evaluator.IsCriteriaEvaluator)
+                query = evaluator.GetQuery(query, specification);
         }
-        return ordered ?? query;
-    }
-}
-
-public sealed class PagingEvaluator : IEvaluator
-{
-    public IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class
-    {
-        if (specification.Skip is { } skip)
-            query = query.Skip(skip);
-        if (specification.Take is { } take)
-            query = query.Take(take);
         return query;
     }
+
+    public IQueryable<TResult> GetQuery<T, TResult>(IQueryable<T> query, ISpecification<T, TResult> specification) where T : class =>
+        throw new NotSupportedException("Projections are DTO types (IProjection<TSource, TDto>), not specification selectors.");
+
+    private static void EnsureSupported<T>(ISpecification<T> specification)
+    {
+        if (specification.SearchCriterias.Any() || specification.IncludeExpressions.Any() || specification.IncludeStrings.Any()
+            || specification.IgnoreQueryFilters || specification.PostProcessingAction is not null)
+            throw new NotSupportedException(
+                $"{specification.GetType().Name} uses a feature this evaluator does not apply (search criteria, includes, " +
+                "ignoring query filters or post-processing); write it as criteria.");
+    }
 }
 
+/// <summary>No-tracking reads for specifications that say so.</summary>
 public sealed class TrackingEvaluator : IEvaluator
 {
-    public IQueryable<T> Apply<T>(IQueryable<T> query, ISpecification<T> specification) where T : class =>
+    public static readonly TrackingEvaluator Instance = new();
+
+    public bool IsCriteriaEvaluator => false;
+
+    public IQueryable<T> GetQuery<T>(IQueryable<T> query, ISpecification<T> specification) where T : class =>
         specification.AsNoTracking ? query.AsNoTracking() : query;
 }

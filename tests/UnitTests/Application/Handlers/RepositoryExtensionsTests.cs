@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Specifications;

@@ -1,76 +1,25 @@
-using AutoMapper;
-using CrmTenancy.Application;
 using CrmTenancy.Application.Contacts;
 using CrmTenancy.Application.Customers;
-using CrmTenancy.Domain.Contacts;
-using CrmTenancy.Domain.Customers;
+using CrmTenancy.Application.Users;
+using CrmTenancy.Domain.Users;
 using CrmTenancy.UnitTests.Support;
 
 namespace CrmTenancy.UnitTests.Application.Mapping;
 
+/// <summary>
+/// The Mapperly projections, run over an in-memory queryable: the same expression trees EF Core translates to SQL.
+/// That every DTO member has a source is checked by the build (RequiredMappingStrategy.Target).
+/// </summary>
 public sealed class MappingConfigurationTests
 {
-    private static readonly MapperConfiguration Configuration = DependencyInjection.CreateMapperConfiguration();
-
     [Fact]
-    public void The_mapping_configuration_is_valid()
-    {
-        DependencyInjection.CreateMapperConfiguration().AssertConfigurationIsValid();
-    }
-
-    [Fact]
-    public void The_configuration_holds_the_customer_and_contact_maps()
-    {
-        var pairs = Configuration.GetAllTypeMaps().Select(m => (m.SourceType, m.DestinationType)).ToList();
-
-        Assert.Contains((typeof(Customer), typeof(CustomerDto)), pairs);
-        Assert.Contains((typeof(Contact), typeof(ContactDto)), pairs);
-    }
-
-    /// <summary>
-    /// Backs the suppression of GHSA-rvv3-g6hj-g44x (AutoMapper 8.0.0, self-referential maps): no map goes from a type to
-    /// itself, and no destination member (or element of a collection member) has the type of its own map's source.
-    /// </summary>
-    [Fact]
-    public void No_map_is_self_referential()
-    {
-        var typeMaps = Configuration.GetAllTypeMaps();
-        Assert.NotEmpty(typeMaps);
-
-        var problems = new List<string>();
-        foreach (var map in typeMaps)
-        {
-            if (map.SourceType == map.DestinationType)
-                problems.Add($"{map.SourceType.Name} maps to itself");
-            foreach (var member in map.DestinationTypeDetails.PublicWriteAccessors)
-            {
-                var memberType = member switch
-                {
-                    System.Reflection.PropertyInfo property => property.PropertyType,
-                    System.Reflection.FieldInfo field => field.FieldType,
-                    _ => typeof(void),
-                };
-                if (memberType == map.SourceType || ElementType(memberType) == map.SourceType)
-                    problems.Add($"{map.DestinationType.Name}.{member.Name} has the map's source type {map.SourceType.Name}");
-            }
-        }
-
-        Assert.Empty(problems);
-    }
-
-    private static Type? ElementType(Type type) =>
-        type.IsArray ? type.GetElementType()
-        : type.GetInterfaces().Append(type)
-            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
-
-    [Fact]
-    public void A_customer_maps_to_its_dto()
+    public void A_customer_projects_to_its_dto()
     {
         var customer = TestData.Customer(TestData.TenantA, "Acme", ownerId: TestData.UserId, email: "a@acme.test");
         customer.AddTags(["vip"]);
         customer.RecordPurchase(12.5m, new DateOnly(2024, 5, 10));
 
-        var dto = Configuration.CreateMapper().Map<CustomerDto>(customer);
+        var dto = CustomerMapper.ProjectToDto(new[] { customer }.AsQueryable()).Single();
 
         Assert.Equal(customer.Id, dto.Id);
         Assert.Equal("Acme", dto.Name);
@@ -80,15 +29,16 @@ public sealed class MappingConfigurationTests
         Assert.Equal(new DateOnly(2024, 5, 10), dto.LastPurchaseDate);
         Assert.Equal(TestData.UserId, dto.AssigneeId);
         Assert.Equal(0, dto.ContactCount);
+        Assert.Equal(customer.Version, dto.Version);
     }
 
     [Fact]
-    public void A_contact_maps_to_its_dto()
+    public void A_contact_projects_to_its_dto()
     {
         var customer = TestData.Customer(TestData.TenantA);
         var contact = TestData.Contact(TestData.TenantA, "Ann", "Smith", "ann@acme.test", linkedTo: customer, primary: true);
 
-        var dto = Configuration.CreateMapper().Map<ContactDto>(contact);
+        var dto = ContactMapper.ProjectToDto(new[] { contact }.AsQueryable()).Single();
 
         Assert.Equal(contact.Id, dto.Id);
         Assert.Equal("Ann", dto.FirstName);
@@ -96,5 +46,20 @@ public sealed class MappingConfigurationTests
         Assert.Equal("ann@acme.test", dto.Email);
         Assert.Equal(customer.Id, dto.CustomerId);
         Assert.True(dto.IsPrimary);
+    }
+
+    [Fact]
+    public void A_user_is_active_until_deactivated()
+    {
+        var active = User.Create(TestData.TenantA, "ann@acme.test", "Ann", UserRole.Member);
+        var gone = User.Create(TestData.TenantA, "bob@acme.test", "Bob", UserRole.Member);
+        gone.Deactivate(DateTimeOffset.UtcNow);
+
+        var dtos = UserMapper.ProjectToDto(new[] { active, gone }.AsQueryable()).ToList();
+
+        Assert.True(dtos[0].Active);
+        Assert.False(dtos[1].Active);
+        Assert.Equal("ann@acme.test", dtos[0].Email);
+        Assert.Equal(UserRole.Member, dtos[0].Role);
     }
 }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Customers;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.UnitTests.Support;
@@ -25,7 +26,7 @@ public sealed class CustomerListSpecificationTests
     {
         var spec = new CustomerListSpecification(TestData.TenantContext(TestData.TenantA), new CustomerFilter(Tag: " ", Search: "  "), 1, 25);
 
-        Assert.Single(spec.Criteria);
+        Assert.Single(spec.WhereExpressions);
     }
 
     [Fact]
@@ -167,9 +168,9 @@ public sealed class CustomerListSpecificationTests
     {
         var spec = new CustomerListSpecification(TestData.TenantContext(TestData.TenantA), new CustomerFilter(Sort: sort, Direction: SortDirection.Desc), 1, 25);
 
-        Assert.Equal(2, spec.Orderings.Count);
-        Assert.All(spec.Orderings, o => Assert.True(o.Descending));
-        var last = spec.Orderings[^1].KeySelector.Compile();
+        Assert.Equal(2, spec.OrderExpressions.Count());
+        Assert.All(spec.OrderExpressions, o => Assert.Contains(o.OrderType, new[] { OrderTypeEnum.OrderByDescending, OrderTypeEnum.ThenByDescending }));
+        var last = spec.OrderExpressions.Last().KeySelector.Compile();
         var customer = TestData.Customer(TestData.TenantA);
         Assert.Equal(customer.Id, last(customer));
     }

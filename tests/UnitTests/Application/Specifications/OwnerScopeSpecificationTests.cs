@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Application.Contacts;
@@ -47,7 +48,7 @@ public sealed class OwnerScopeSpecificationTests
     {
         var spec = new CustomerListSpecification(Scoped(TestData.TenantA, Me), new CustomerFilter(), 1, 25);
 
-        var kept = All.Where(c => spec.Criteria.All(criterion => criterion.Compile()(c))).ToList();
+        var kept = All.Where(c => spec.WhereExpressions.All(criterion => criterion.FilterFunc(c))).ToList();
 
         Assert.Equal(new[] { _mine, _assignedToMe, _ownedButAssignedAway }, kept);
         Assert.Equal(Me, ((ITenantScopedSpecification)spec).OwnerScope);
@@ -58,8 +59,8 @@ public sealed class OwnerScopeSpecificationTests
     {
         var spec = new ByIdSpecification<Customer>(Scoped(TestData.TenantA, Me), _colleagues.Id);
 
-        Assert.Equal(3, spec.Criteria.Count);
-        var owner = spec.Criteria[1].Compile();
+        Assert.Equal(3, spec.WhereExpressions.Count());
+        var owner = spec.WhereExpressions.ElementAt(1).Filter.Compile();
         Assert.Equal(new[] { _mine, _assignedToMe, _ownedButAssignedAway, _otherTenantMine }, All.Where(owner));
         // By id, a colleague's record is simply not found.
         Assert.Empty(InMemory.Evaluate(spec, All));
@@ -81,7 +82,7 @@ public sealed class OwnerScopeSpecificationTests
     {
         var spec = new ByIdSpecification<Customer>(Scoped(TestData.TenantA, null), _colleagues.Id);
 
-        Assert.Equal(2, spec.Criteria.Count);
+        Assert.Equal(2, spec.WhereExpressions.Count());
         Assert.Null(((ITenantScopedSpecification)spec).OwnerScope);
         Assert.Equal(new[] { _colleagues }, InMemory.Evaluate(spec, All));
     }

@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using System.Linq.Expressions;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Application.Contacts;
@@ -33,7 +34,7 @@ public sealed class TenantSpecificationTests
     [MemberData(nameof(CustomerSpecifications))]
     public void The_first_criterion_keeps_only_the_rows_of_the_tenant(string kind)
     {
-        var first = Build(kind, TestData.TenantA).Criteria[0].Compile();
+        var first = Build(kind, TestData.TenantA).WhereExpressions.First().Filter.Compile();
 
         Assert.Equal(new[] { _a1, _a2 }, All.Where(first));
     }
@@ -42,7 +43,7 @@ public sealed class TenantSpecificationTests
     [MemberData(nameof(CustomerSpecifications))]
     public void The_first_criterion_of_another_tenant_keeps_only_that_tenants_rows(string kind)
     {
-        var first = Build(kind, TestData.TenantB).Criteria[0].Compile();
+        var first = Build(kind, TestData.TenantB).WhereExpressions.First().Filter.Compile();
 
         Assert.Equal(new[] { _b1 }, All.Where(first));
     }
@@ -59,7 +60,7 @@ public sealed class TenantSpecificationTests
     [Fact]
     public void The_tenant_criterion_compares_the_TenantId_member()
     {
-        var criterion = Build("list", TestData.TenantA).Criteria[0];
+        var criterion = Build("list", TestData.TenantA).WhereExpressions.First().Filter;
 
         var equal = Assert.IsAssignableFrom<BinaryExpression>(criterion.Body);
         Assert.Equal(ExpressionType.Equal, equal.NodeType);
@@ -71,7 +72,7 @@ public sealed class TenantSpecificationTests
     [Fact]
     public void The_tenant_criterion_reads_the_tenant_through_a_closure_not_a_baked_in_constant()
     {
-        var criterion = Build("list", TestData.TenantA).Criteria[0];
+        var criterion = Build("list", TestData.TenantA).WhereExpressions.First().Filter;
 
         var constants = new ConstantCollector();
         constants.Visit(criterion);
@@ -88,7 +89,7 @@ public sealed class TenantSpecificationTests
 
         var spec = new ContactListSpecification(TestData.TenantContext(TestData.TenantA), new ContactFilter(), 1, 25);
 
-        Assert.Equal(new[] { mine }, new[] { theirs, mine }.Where(spec.Criteria[0].Compile()));
+        Assert.Equal(new[] { mine }, new[] { theirs, mine }.Where(spec.WhereExpressions.First().Filter.Compile()));
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class TenantSpecificationTests
         var spec = new ByIdSpecification<Customer>(TestData.TenantContext(TestData.TenantA), _b1.Id);
 
         Assert.Empty(InMemory.Evaluate(spec, All));
-        Assert.Equal(2, spec.Criteria.Count);
+        Assert.Equal(2, spec.WhereExpressions.Count());
     }
 
     [Fact]
