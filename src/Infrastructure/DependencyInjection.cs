@@ -1,4 +1,7 @@
+using System.Reflection;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Events;
+using CrmTenancy.Infrastructure.Outbox;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Email;
 using CrmTenancy.Infrastructure.Identity;
@@ -44,8 +47,6 @@ public static class DependencyInjection
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<AuthLookups>();
         services.AddScoped<AuthorizationServer>();
-        // Infrastructure's handlers of domain events (MediatR scans only the Application assembly).
-        services.AddTransient<MediatR.INotificationHandler<Application.Common.Messaging.DomainEventNotification<UserDeactivated>>, RevokeRefreshTokensOnDeactivation>();
         services.AddScoped<IClientRegistry, ClientRegistry>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddSingleton<IPublicLinks, PublicLinks>();
@@ -54,8 +55,33 @@ public static class DependencyInjection
         AddAccounts<User>(services);
         AddAccounts<PlatformOperator>(services);
         services.AddSingleton<DemoData>();
+        AddOutbox(services, configuration);
+        // Infrastructure's handlers of domain events, found like the Application's (MediatR's scan covers that assembly).
+        foreach (var (service, implementation) in ClosedImplementations([typeof(DependencyInjection).Assembly], typeof(MediatR.INotificationHandler<>)))
+            services.AddTransient(service, implementation);
         return services;
     }
+
+    /// <summary>The transactional outbox: its writer in the unit of work, the dispatcher, and every consumer found by scanning.</summary>
+    private static void AddOutbox(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
+        services.AddScoped<OutboxWriter>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<OutboxDispatcherService>();
+        var assemblies = new[] { typeof(Application.DependencyInjection).Assembly, typeof(DependencyInjection).Assembly };
+        foreach (var (service, implementation) in ClosedImplementations(assemblies, typeof(IIntegrationEventConsumer<>)))
+            services.AddTransient(service, implementation);
+    }
+
+    private static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly[] assemblies, Type openInterface) =>
+        from assembly in assemblies
+        from type in assembly.GetTypes()
+        where type is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+        from service in type.GetInterfaces()
+        where service.IsGenericType && service.GetGenericTypeDefinition() == openInterface
+        select (service, type);
 
     /// <summary>
     /// ASP.NET Core Identity for one kind of account: passwords of 10 characters or more (length over composition,

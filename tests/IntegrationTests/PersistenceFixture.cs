@@ -1,5 +1,7 @@
 using CrmTenancy.Application;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Events;
+using CrmTenancy.Domain.Customers;
 using CrmTenancy.Infrastructure;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Tenancy;
@@ -43,6 +45,9 @@ public sealed class PersistenceFixture : IAsyncLifetime
         services.AddSingleton(User);
         services.AddApplication();
         services.AddInfrastructure(configuration);
+        // A consumer of the outbox for its tests (Outbox/), recording what it was given.
+        services.AddSingleton<Outbox.DeliveryLog>();
+        services.AddTransient<IIntegrationEventConsumer<CustomerCreated>, Outbox.RecordingConsumer>();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         User.Actor.Returns("user:integration");
     }

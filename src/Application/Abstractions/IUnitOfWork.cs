@@ -2,6 +2,9 @@ namespace CrmTenancy.Application.Abstractions;
 
 public interface IUnitOfWork
 {
-    /// <summary>Publishes the pending domain events (their handlers write in the same transaction), then saves once.</summary>
+    /// <summary>
+    /// In one transaction: publishes the pending domain events (their handlers write in it), writes the integration
+    /// events to the outbox, saves once and commits (docs/decisions/0017).
+    /// </summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
 }

@@ -11,9 +11,9 @@ public enum ContactType
     Other,
 }
 
-public sealed record ContactCreated(Guid TenantId, Guid ContactId) : IDomainEvent;
+public sealed record ContactCreated(Guid TenantId, Guid ContactId) : IIntegrationEvent;
 
-public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IDomainEvent;
+public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IIntegrationEvent;
 
 /// <summary>
 /// A person at (or around) a customer. The email is unique per tenant, compared case-insensitively

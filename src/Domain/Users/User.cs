@@ -60,8 +60,8 @@ public sealed class User : Account, ITenantOwned
         Enum.IsDefined(role) ? role : throw new DomainRuleException("role-invalid", "The role is not one of TenantAdmin or Member.");
 }
 
-public sealed record UserJoined(Guid TenantId, Guid UserId, UserRole Role) : IDomainEvent;
+public sealed record UserJoined(Guid TenantId, Guid UserId, UserRole Role) : IIntegrationEvent;
 
-public sealed record UserRoleChanged(Guid TenantId, Guid UserId, UserRole Role) : IDomainEvent;
+public sealed record UserRoleChanged(Guid TenantId, Guid UserId, UserRole Role) : IIntegrationEvent;
 
-public sealed record UserDeactivated(Guid TenantId, Guid UserId) : IDomainEvent;
+public sealed record UserDeactivated(Guid TenantId, Guid UserId) : IIntegrationEvent;

@@ -2,6 +2,7 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Infrastructure.Outbox;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -9,17 +10,28 @@ using Npgsql;
 namespace CrmTenancy.Infrastructure.Persistence;
 
 /// <summary>
-/// Saves a command's changes once. Domain events are published first, so their in-process handlers' writes join
-/// the same save; database refusals that callers can cause become typed outcomes (409, 412).
+/// Saves a command's changes once, in one explicit transaction that also holds what its domain events' in-process
+/// handlers wrote (bulk updates included) and the outbox rows of its integration events: all of it commits, or
+/// none of it. Database refusals that callers can cause become typed outcomes (409, 412). Inside a transaction that
+/// someone else opened (the outbox dispatcher's delivery), it joins it and leaves the commit to its owner.
 /// </summary>
-public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions) : IUnitOfWork
+public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal)
+    : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        await PublishDomainEventsAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (db.Database.CurrentTransaction is not null)
+            {
+                await SaveAsync(cancellationToken);
+                return;
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var wroteEvents = await SaveAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (wroteEvents)
+                signal.Notify();
         }
         catch (DbUpdateConcurrencyException exception)
         {
@@ -40,15 +52,25 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
         }
     }
 
-    private async Task PublishDomainEventsAsync(CancellationToken cancellationToken)
+    /// <summary>Publishes the domain events, stages the integration events in the outbox, saves; true when any was staged.</summary>
+    private async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        var integrationEvents = await PublishDomainEventsAsync(cancellationToken);
+        await outbox.StageAsync(integrationEvents, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return integrationEvents.Count > 0;
+    }
+
+    private async Task<List<IIntegrationEvent>> PublishDomainEventsAsync(CancellationToken cancellationToken)
+    {
+        var integrationEvents = new List<IIntegrationEvent>();
         // Handlers may raise further events; drain until none are left.
         while (true)
         {
             var aggregates = db.ChangeTracker.Entries<AggregateRoot>()
                 .Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
             if (aggregates.Count == 0)
-                return;
+                return integrationEvents;
             var events = aggregates.SelectMany(a => a.DomainEvents).ToList();
             aggregates.ForEach(a => a.ClearDomainEvents());
             foreach (var domainEvent in events)
@@ -56,6 +78,8 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
                 var notification = (INotification)Activator.CreateInstance(
                     typeof(DomainEventNotification<>).MakeGenericType(domainEvent.GetType()), domainEvent)!;
                 await mediator.Publish(notification, cancellationToken);
+                if (domainEvent is IIntegrationEvent integrationEvent)
+                    integrationEvents.Add(integrationEvent);
             }
         }
     }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CrmTenancy.Infrastructure.Persistence.Configurations;
 
-internal static class ConfigurationExtensions
+public static class ConfigurationExtensions
 {
     /// <summary>
     /// The common shape of an aggregate table: PK (Id) with ids from the domain, the version concurrency token,
@@ -27,6 +27,19 @@ internal static class ConfigurationExtensions
     public static void ConfigureTenantOwned<T>(this EntityTypeBuilder<T> builder) where T : AggregateRoot, ITenantOwned
     {
         builder.HasAlternateKey(e => new { e.TenantId, e.Id });
+        builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    /// <summary>
+    /// The same keys for a tenant row that is not an aggregate (records, outbox rows): PK <c>Id</c> given by the code,
+    /// alternate key (TenantId, Id), and the reference to the tenant.
+    /// </summary>
+    public static void ConfigureTenantRow<T>(this EntityTypeBuilder<T> builder) where T : class, ITenantOwned
+    {
+        const string id = "Id";
+        builder.HasKey(id);
+        builder.Property(id).ValueGeneratedNever();
+        builder.HasAlternateKey(nameof(ITenantOwned.TenantId), id);
         builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Restrict);
     }
 }

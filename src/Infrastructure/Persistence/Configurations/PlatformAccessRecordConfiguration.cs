@@ -1,5 +1,4 @@
 using CrmTenancy.Domain.Platform;
-using CrmTenancy.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,10 +8,7 @@ public sealed class PlatformAccessRecordConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<PlatformAccessRecord> builder)
     {
-        builder.HasKey(r => r.Id);
-        builder.Property(r => r.Id).ValueGeneratedNever();
-        builder.HasAlternateKey(r => new { r.TenantId, r.Id });
-        builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.ConfigureTenantRow();
         builder.Property(r => r.Actor).HasMaxLength(PlatformAccessRecord.ActorMaxLength).IsRequired();
         builder.Property(r => r.Action).HasMaxLength(PlatformAccessRecord.ActionMaxLength).IsRequired();
         builder.Property(r => r.Details).HasMaxLength(PlatformAccessRecord.DetailsMaxLength);

@@ -14,5 +14,7 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
+        // The tenant's outbox counter (Infrastructure/Outbox): not domain state, so a shadow property.
+        builder.Property<long>(Outbox.OutboxWriter.SequenceProperty);
     }
 }

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Events;
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CrmTenancy.Infrastructure.Outbox;
+
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Whether this process runs the dispatcher (every node may; a tenant is dispatched by one at a time).</summary>
+    public bool Enabled { get; set; } = true;
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public int BatchSize { get; set; } = 100;
+    /// <summary>After this many failed attempts a message is set aside (dead) so it stops blocking its tenant.</summary>
+    public int MaxAttempts { get; set; } = 10;
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Delivers outbox messages to their consumers: at least once, in each tenant's commit order, as that tenant (a
+/// fresh job scope per delivery). Each delivery commits the consumer's changes with the record that it happened, so
+/// a message delivered again after a crash is skipped by every consumer that already has it. A failing consumer
+/// stops its tenant's queue (later messages wait, keeping the order) and is retried with a growing delay, until it
+/// is set aside after <see cref="OutboxOptions.MaxAttempts"/>. One dispatcher per tenant at a time, across nodes,
+/// by a PostgreSQL advisory lock.
+/// </summary>
+public sealed class OutboxDispatcher(
+    PlatformDb platform, ITenantJobRunner jobs, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+{
+    private static readonly ConcurrentDictionary<Type, ConsumerInvoker> Invokers = new();
+
+    /// <summary>One pass over every tenant with due messages; returns how many messages were completed.</summary>
+    public async Task<int> DispatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        List<Guid> tenants;
+        await using (var db = platform.Open())
+        {
+            // The platform role reads across tenants (its own policy); it learns only which tenants have work.
+            tenants = await db.OutboxMessages.IgnoreQueryFilters([CrmDbContext.TenantFilter])
+                .Where(m => m.ProcessedAt == null && m.DeadAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                .Select(m => m.TenantId).Distinct().ToListAsync(cancellationToken);
+        }
+        var completed = 0;
+        foreach (var tenant in tenants)
+            completed += await jobs.RunAsync(tenant, (services, token) => DispatchTenantAsync(tenant, services, token), cancellationToken);
+        return completed;
+    }
+
+    private async Task<int> DispatchTenantAsync(Guid tenant, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<CrmDbContext>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var key = LockKey(tenant);
+        if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({key}) AS \"Value\"").SingleAsync(cancellationToken))
+            return 0; // another dispatcher has this tenant now
+        try
+        {
+            var completed = 0;
+            var pending = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.ProcessedAt == null && m.DeadAt == null)
+                .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+            foreach (var message in pending)
+            {
+                var now = clock.GetUtcNow();
+                if (message.NextAttemptAt > now)
+                    break; // an earlier failure waits for its retry, and everything after it waits too
+                if (await DeliverAsync(db, services, message, cancellationToken))
+                {
+                    completed++;
+                    continue;
+                }
+                if (message.Attempts + 1 < options.Value.MaxAttempts)
+                    break;
+            }
+            return completed;
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Delivers one message to every consumer of its type; false when one failed (the failure is recorded).</summary>
+    private async Task<bool> DeliverAsync(CrmDbContext db, IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var integrationEvent = IntegrationEventTypes.Deserialize(message.Type, message.Payload);
+            var invoker = Invokers.GetOrAdd(integrationEvent.GetType(),
+                type => (ConsumerInvoker)Activator.CreateInstance(typeof(ConsumerInvoker<>).MakeGenericType(type))!);
+            var context = new IntegrationEventContext(message.Id, message.Sequence, message.OccurredAt);
+            foreach (var consumer in invoker.ConsumerNames(services))
+                await DeliverToAsync(message, consumer, invoker, integrationEvent, context, cancellationToken);
+            await db.OutboxMessages.Where(m => m.Id == message.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, clock.GetUtcNow()), cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordFailureAsync(db, message, exception, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>One consumer, in a scope and transaction of its own, together with the record of its delivery.</summary>
+    private Task DeliverToAsync(
+        OutboxMessage message, string consumer, ConsumerInvoker invoker, IIntegrationEvent integrationEvent,
+        IntegrationEventContext context, CancellationToken cancellationToken) =>
+        jobs.RunAsync(message.TenantId, async (services, token) =>
+        {
+            var db = services.GetRequiredService<CrmDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            if (await db.OutboxDeliveries.AnyAsync(d => d.MessageId == message.Id && d.Consumer == consumer, token))
+                return; // delivered before a crash: nothing twice
+            await invoker.InvokeAsync(services, consumer, integrationEvent, context, token);
+            db.OutboxDeliveries.Add(OutboxDelivery.Create(message.TenantId, message.Id, consumer, clock.GetUtcNow()));
+            await services.GetRequiredService<IUnitOfWork>().SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+        }, cancellationToken);
+
+    private async Task RecordFailureAsync(CrmDbContext db, OutboxMessage message, Exception exception, CancellationToken cancellationToken)
+    {
+        var attempts = message.Attempts + 1;
+        var now = clock.GetUtcNow();
+        var backoff = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, attempts), options.Value.MaxBackoff.TotalSeconds));
+        var dead = attempts >= options.Value.MaxAttempts;
+        var error = $"{exception.GetType().Name}: {exception.Message}";
+        if (error.Length > OutboxMessage.ErrorMaxLength)
+            error = error[..OutboxMessage.ErrorMaxLength];
+        logger.LogWarning(exception, "Outbox message {MessageId} ({Type}) of tenant {TenantId} failed (attempt {Attempts}{Dead})",
+            message.Id, message.Type, message.TenantId, attempts, dead ? ", set aside" : "");
+        await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Attempts, attempts)
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.NextAttemptAt, now + backoff)
+            .SetProperty(m => m.DeadAt, dead ? now : null), CancellationToken.None);
+    }
+
+    /// <summary>A 64-bit advisory lock key per tenant, in a space of its own ("outbox" in the high bits).</summary>
+    private static long LockKey(Guid tenant) =>
+        (0x6F7574L << 40) ^ (BitConverter.ToInt64(tenant.ToByteArray(), 0) & 0xFF_FFFF_FFFF);
+
+    private abstract class ConsumerInvoker
+    {
+        public abstract IReadOnlyList<string> ConsumerNames(IServiceProvider services);
+
+        public abstract Task InvokeAsync(
+            IServiceProvider services, string consumer, IIntegrationEvent integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken);
+    }
+
+    private sealed class ConsumerInvoker<TEvent> : ConsumerInvoker where TEvent : IIntegrationEvent
+    {
+        public override IReadOnlyList<string> ConsumerNames(IServiceProvider services) =>
+            services.GetServices<IIntegrationEventConsumer<TEvent>>().Select(NameOf).ToList();
+
+        public override Task InvokeAsync(
+            IServiceProvider services, string consumer, IIntegrationEvent integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken) =>
+            services.GetServices<IIntegrationEventConsumer<TEvent>>().Single(c => NameOf(c) == consumer)
+                .HandleAsync((TEvent)integrationEvent, context, cancellationToken);
+
+        private static string NameOf(IIntegrationEventConsumer<TEvent> consumer) => consumer.GetType().FullName!;
+    }
+}

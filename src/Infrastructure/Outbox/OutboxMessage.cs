@@ -1,0 +1,56 @@
+using CrmTenancy.Domain.Common;
+
+namespace CrmTenancy.Infrastructure.Outbox;
+
+/// <summary>
+/// One integration event, written in the transaction of the change that raised it. <see cref="Sequence"/> is the
+/// tenant's commit order: it is taken from the tenant row's counter under that row's lock, held until commit.
+/// </summary>
+public sealed class OutboxMessage : ITenantOwned
+{
+    public const int TypeMaxLength = 200;
+    public const int ErrorMaxLength = 2000;
+
+    private OutboxMessage() { Type = null!; Payload = null!; }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public long Sequence { get; private set; }
+    public string Type { get; private set; }
+    public string Payload { get; private set; }
+    public DateTimeOffset OccurredAt { get; private set; }
+    public DateTimeOffset? ProcessedAt { get; private set; }
+    public int Attempts { get; private set; }
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+    public string? LastError { get; private set; }
+    /// <summary>Set when the message failed too often: it is kept for an operator and no longer blocks the tenant's queue.</summary>
+    public DateTimeOffset? DeadAt { get; private set; }
+
+    public static OutboxMessage Create(Guid tenantId, long sequence, string type, string payload, DateTimeOffset occurredAt) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(occurredAt),
+            TenantId = tenantId,
+            Sequence = sequence,
+            Type = type,
+            Payload = payload,
+            OccurredAt = occurredAt,
+        };
+}
+
+/// <summary>The record that one consumer handled one message, committed with the consumer's own changes.</summary>
+public sealed class OutboxDelivery : ITenantOwned
+{
+    public const int ConsumerMaxLength = 300;
+
+    private OutboxDelivery() { Consumer = null!; }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid MessageId { get; private set; }
+    public string Consumer { get; private set; }
+    public DateTimeOffset DeliveredAt { get; private set; }
+
+    public static OutboxDelivery Create(Guid tenantId, Guid messageId, string consumer, DateTimeOffset at) =>
+        new() { Id = Guid.CreateVersion7(at), TenantId = tenantId, MessageId = messageId, Consumer = consumer, DeliveredAt = at };
+}
