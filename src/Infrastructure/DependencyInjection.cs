@@ -31,7 +31,6 @@ public static class DependencyInjection
             .UseCrmPostgres(connections.App)
             .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), sp.GetRequiredService<TenantConnectionInterceptor>()));
         services.AddSingleton<DbContexts>();
-        services.AddSingleton<PlatformDb>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
         services.AddSingleton<ITenantJobRunner, TenantJobRunner>();
         services.AddScoped<JobScope>();

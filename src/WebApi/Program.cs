@@ -52,7 +52,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 // Binding failures (a malformed body, a query value of the wrong type) reach the one problem-details handler,
 // which names the field, instead of ending as an empty 400.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+builder.Services.AddOpenApi(openApi => openApi.AddOAuth2Security().AddSchemaTransformer((schema, context, _) =>
 {
     // Strings are read by AcceptableStringConverter, which hides their type from the schema generator: restore it.
     if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace CrmTenancy.ArchitectureTests;
 
 /// <summary>
-/// The tenant rules of the persistence model (DESIGN.md section 4), read from the EF Core model the context builds.
+/// The tenant rules of the persistence model (docs/decisions/0013), read from the EF Core model the context builds.
 /// No database is needed: the model is built from the configurations alone.
 /// </summary>
 public sealed class EfModelTests

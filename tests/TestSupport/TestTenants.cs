@@ -41,7 +41,7 @@ public static class TestTenants
     public static async Task<TestUser> AddUserAsync(CrmDbContext db, TestTenant tenant, string email, UserRole role, string password = UserPassword)
     {
         var user = User.Create(tenant.Id, email, email.Split('@')[0], role);
-        user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
+        ((IAccountCredentials)user).PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
         user.ConfirmEmail();
         db.Users.Add(user);
         await db.SaveChangesAsync();

@@ -45,7 +45,7 @@ internal static class ContactRules
         if (string.IsNullOrWhiteSpace(email))
             return;
         if (await contacts.AnyAsync(new ContactEmailTakenSpecification(tenant, email, exceptContactId), cancellationToken))
-            throw new ConflictException("contact-email-taken", "Another contact of this tenant already has this email.");
+            throw ContactConflicts.EmailTaken.ToException();
     }
 
     /// <summary>Links the contact to the requested customer of the same tenant, or unlinks it; a foreign id is not found.</summary>

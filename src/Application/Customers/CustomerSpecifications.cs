@@ -1,5 +1,6 @@
 using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Paging;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Customers;
 
@@ -10,12 +11,6 @@ public enum CustomerSort
     Name,
     Created,
     Updated,
-}
-
-public enum SortDirection
-{
-    Asc,
-    Desc,
 }
 
 /// <summary>The options of the customer list; every one is optional.</summary>

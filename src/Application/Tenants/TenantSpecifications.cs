@@ -17,4 +17,5 @@ public sealed class CurrentTenantSpecification : Specification<Tenant>
     }
 }
 
-public sealed record TenantSettingsDto(Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, int Version);
+public sealed record TenantSettingsDto(Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, int Version)
+    : Common.Mapping.IVersioned;

@@ -19,7 +19,7 @@ internal static class TeamRules
         var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
             ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
         if (!await users.AnyAsync(new OtherActiveAdminsSpecification(tenant, userId), cancellationToken))
-            throw new ConflictException("last-admin", "The tenant must keep at least one active administrator.");
+            throw UserConflicts.LastAdmin.ToException();
         current.RecordAdminsChanged(now);
     }
 }

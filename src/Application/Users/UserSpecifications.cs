@@ -1,6 +1,7 @@
 using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Users;
 
 namespace CrmTenancy.Application.Users;
@@ -27,7 +28,7 @@ public sealed class UserByEmailSpecification : TenantSpecification<User>
 {
     public UserByEmailSpecification(ITenantContext tenant, string email) : base(tenant)
     {
-        var normalized = email.Trim().ToUpperInvariant();
+        var normalized = EmailAddress.Normalize(email);
         Query.Where(u => u.NormalizedEmail == normalized);
     }
 }
@@ -47,7 +48,7 @@ public sealed class PendingInvitationsSpecification : TenantSpecification<Invita
             Query.Where(i => i.InvitedBy == inviter);
         if (email is not null)
         {
-            var normalized = email.Trim().ToUpperInvariant();
+            var normalized = EmailAddress.Normalize(email);
             Query.Where(i => i.NormalizedEmail == normalized);
         }
         Query.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id);

@@ -50,8 +50,7 @@ public sealed class Contact : AggregateRoot, IOwnedRecord
         return contact;
     }
 
-    public static string? NormaliseEmail(string? email) =>
-        string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToUpperInvariant();
+    public static string? NormaliseEmail(string? email) => EmailAddress.NormalizeOptional(email);
 
     public void Update(ContactDetails details) => Apply(details);
 

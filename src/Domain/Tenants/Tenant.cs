@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CrmTenancy.Domain.Common;
 
 namespace CrmTenancy.Domain.Tenants;
@@ -22,7 +21,7 @@ public enum RecordVisibility
 public sealed partial class Tenant : AggregateRoot
 {
     public const int NameMaxLength = 200;
-    public const int SlugMaxLength = 63;
+    public const int SlugMaxLength = global::CrmTenancy.Domain.Tenants.Slug.MaxLength;
 
     private Tenant() { Name = null!; Slug = null!; }
 
@@ -35,11 +34,7 @@ public sealed partial class Tenant : AggregateRoot
 
     public static Tenant Create(string name, string slug, Guid? id = null)
     {
-        var normalised = slug?.Trim().ToLowerInvariant() ?? "";
-        if (normalised.Length is 0 or > SlugMaxLength || !SlugPattern().IsMatch(normalised))
-            throw new DomainRuleException("slug-invalid",
-                "A slug is 1 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit.");
-        var tenant = new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = normalised, Status = TenantStatus.Active };
+        var tenant = new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = global::CrmTenancy.Domain.Tenants.Slug.From(slug).Value, Status = TenantStatus.Active };
         if (id is { } given)
             tenant.Id = given == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant id cannot be empty.") : given;
         return tenant;
@@ -56,7 +51,6 @@ public sealed partial class Tenant : AggregateRoot
             ? visibility
             : throw new DomainRuleException("record-visibility-invalid", "Record visibility is Shared or OwnerOnly.");
 
-    public void Rename(string name) => Name = Guard.Required(name, NameMaxLength, "name");
 
     public void Suspend()
     {
@@ -72,6 +66,4 @@ public sealed partial class Tenant : AggregateRoot
         Status = TenantStatus.Active;
     }
 
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
-    private static partial Regex SlugPattern();
 }

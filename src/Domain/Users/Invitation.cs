@@ -27,13 +27,13 @@ public sealed class Invitation : AggregateRoot, ITenantOwned
 
     public static Invitation Create(Guid tenantId, string email, UserRole role, string tokenHash, Guid? invitedBy, DateTimeOffset now)
     {
-        var address = Guard.Required(email, FieldLengths.Email, "email");
+        var address = EmailAddress.From(email);
         return new Invitation
         {
             TenantId = Guard.Tenant(tenantId),
-            Email = address,
-            NormalizedEmail = address.ToUpperInvariant(),
-            Role = Enum.IsDefined(role) ? role : throw new DomainRuleException("role-invalid", "The role is not one of TenantAdmin or Member."),
+            Email = address.Value,
+            NormalizedEmail = address.Normalized,
+            Role = Roles.Defined(role),
             TokenHash = tokenHash,
             InvitedBy = invitedBy,
             ExpiresAt = now + Lifetime,

@@ -56,8 +56,7 @@ public sealed class User : Account, ITenantOwned
         RenewSecurityStamp();
     }
 
-    private static UserRole Defined(UserRole role) =>
-        Enum.IsDefined(role) ? role : throw new DomainRuleException("role-invalid", "The role is not one of TenantAdmin or Member.");
+    private static UserRole Defined(UserRole role) => Roles.Defined(role);
 }
 
 public sealed record UserJoined(Guid TenantId, Guid UserId, UserRole Role) : IIntegrationEvent;

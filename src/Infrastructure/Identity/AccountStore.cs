@@ -56,7 +56,7 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetPasswordHashAsync(TAccount user, string? passwordHash, CancellationToken cancellationToken)
     {
-        user.PasswordHash = passwordHash;
+        ((IAccountCredentials)user).PasswordHash = passwordHash;
         return Task.CompletedTask;
     }
 
@@ -66,7 +66,7 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetEmailAsync(TAccount user, string? email, CancellationToken cancellationToken)
     {
-        user.Email = email ?? throw new ArgumentNullException(nameof(email));
+        ((IAccountCredentials)user).Email = email ?? throw new ArgumentNullException(nameof(email));
         return Task.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetEmailConfirmedAsync(TAccount user, bool confirmed, CancellationToken cancellationToken)
     {
-        user.EmailConfirmed = confirmed;
+        ((IAccountCredentials)user).EmailConfirmed = confirmed;
         return Task.CompletedTask;
     }
 
@@ -84,7 +84,7 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetNormalizedEmailAsync(TAccount user, string? normalizedEmail, CancellationToken cancellationToken)
     {
-        user.NormalizedEmail = normalizedEmail ?? throw new ArgumentNullException(nameof(normalizedEmail));
+        ((IAccountCredentials)user).NormalizedEmail = normalizedEmail ?? throw new ArgumentNullException(nameof(normalizedEmail));
         return Task.CompletedTask;
     }
 
@@ -92,15 +92,15 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetLockoutEndDateAsync(TAccount user, DateTimeOffset? lockoutEnd, CancellationToken cancellationToken)
     {
-        user.LockoutEnd = lockoutEnd;
+        ((IAccountCredentials)user).LockoutEnd = lockoutEnd;
         return Task.CompletedTask;
     }
 
-    public Task<int> IncrementAccessFailedCountAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult(++user.AccessFailedCount);
+    public Task<int> IncrementAccessFailedCountAsync(TAccount user, CancellationToken cancellationToken) => Task.FromResult(++((IAccountCredentials)user).AccessFailedCount);
 
     public Task ResetAccessFailedCountAsync(TAccount user, CancellationToken cancellationToken)
     {
-        user.AccessFailedCount = 0;
+        ((IAccountCredentials)user).AccessFailedCount = 0;
         return Task.CompletedTask;
     }
 
@@ -112,7 +112,7 @@ public sealed class AccountStore<TAccount>(CrmDbContext db) :
 
     public Task SetSecurityStampAsync(TAccount user, string stamp, CancellationToken cancellationToken)
     {
-        user.SecurityStamp = stamp;
+        ((IAccountCredentials)user).SecurityStamp = stamp;
         return Task.CompletedTask;
     }
 

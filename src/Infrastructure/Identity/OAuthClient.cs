@@ -35,13 +35,9 @@ public sealed class OAuthClient
     public DateTimeOffset? SecretRotatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
 
-    public bool IsActive => RevokedAt is null;
-
     public bool IsPublic => Type == ClientType.Public;
 
     public bool AllowsAuthorizationCode => RedirectUris.Length > 0;
-
-    public bool AllowsClientCredentials => Type == ClientType.Confidential;
 
     public static OAuthClient CreateConfidential(
         Guid? tenantId, string clientId, string name, string secretHash, IEnumerable<string> scopes, DateTimeOffset now,

@@ -15,7 +15,7 @@ public sealed class UserAccounts(UserManager<User> users) : IUserAccounts
         if (result.Succeeded)
             return;
         if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
-            throw new Application.Common.Errors.ConflictException("user-exists", "A user of this tenant already has this email.");
+            throw Application.Users.UserConflicts.UserExists.ToException();
         throw new ValidationException(result.Errors.Select(e => new ValidationFailure(FieldOf(e.Code), e.Description)));
     }
 

@@ -32,7 +32,7 @@ public sealed class OutboxOptions
 /// by a PostgreSQL advisory lock.
 /// </summary>
 public sealed class OutboxDispatcher(
-    PlatformDb platform, ITenantJobRunner jobs, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+    DbContexts contexts, ITenantJobRunner jobs, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
 {
     private static readonly ConcurrentDictionary<Type, ConsumerInvoker> Invokers = new();
 
@@ -41,7 +41,7 @@ public sealed class OutboxDispatcher(
     {
         var now = clock.GetUtcNow();
         List<Guid> tenants;
-        await using (var db = platform.Open())
+        await using (var db = contexts.Platform())
         {
             // The platform role reads across tenants (its own policy); it learns only which tenants have work.
             tenants = await db.OutboxMessages.IgnoreQueryFilters([CrmDbContext.TenantFilter])

@@ -6,8 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CrmTenancy.Infrastructure.Persistence;
 
 /// <summary>
-/// Contexts on the roles other than the application's: the platform role (cross-tenant reads, through
-/// <see cref="PlatformDb"/>) and the owner (migrations and seeding, outside any request).
+/// Contexts on the roles other than the application's: the platform role and the owner (migrations and seeding,
+/// outside any request). The platform role is the explicit cross-tenant read path: PostgreSQL lets it read every
+/// tenant's rows and write nothing but platform access records; no tenant is resolved on its contexts, so code that
+/// uses one must ignore the Tenant query filter by name, and says so by taking this type.
 /// </summary>
 public sealed class DbContexts(DatabaseConnections connections, TimeProvider clock)
 {

@@ -1,4 +1,5 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Tenants;
@@ -58,10 +59,10 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
                     clock.GetUtcNow()));
                 await platform.SaveChangesAsync(cancellationToken);
             }
-            if (!await lookup.PlatformOperators.AnyAsync(o => o.NormalizedEmail == OperatorEmail.ToUpperInvariant(), cancellationToken))
+            if (!await lookup.PlatformOperators.AnyAsync(o => o.NormalizedEmail == EmailAddress.Normalize(OperatorEmail), cancellationToken))
             {
                 var account = PlatformOperator.Create(OperatorEmail, "Platform operator");
-                account.PasswordHash = new PasswordHasher<PlatformOperator>().HashPassword(account, OperatorPassword);
+                ((IAccountCredentials)account).PasswordHash = new PasswordHasher<PlatformOperator>().HashPassword(account, OperatorPassword);
                 account.ConfirmEmail();
                 platform.PlatformOperators.Add(account);
                 await platform.SaveChangesAsync(cancellationToken);
@@ -116,7 +117,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
                  })
         {
             var user = User.Create(tenantId, email, name, role);
-            user.PasswordHash = hasher.HashPassword(user, password);
+            ((IAccountCredentials)user).PasswordHash = hasher.HashPassword(user, password);
             user.ConfirmEmail();
             db.Users.Add(user);
         }

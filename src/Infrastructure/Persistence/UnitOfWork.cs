@@ -86,27 +86,11 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
 
     private static ConflictException? ConflictFor(PostgresException exception) => exception.SqlState switch
     {
-        PostgresErrorCodes.UniqueViolation => new ConflictException(UniqueCode(exception.ConstraintName), DescribeUnique(exception.ConstraintName)),
-        PostgresErrorCodes.ExclusionViolation => new ConflictException("duplicate", DescribeUnique(exception.ConstraintName)),
+        PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation =>
+            ConflictCatalogue.For(exception.ConstraintName).ToException(),
         PostgresErrorCodes.ForeignKeyViolation => new ConflictException("reference",
             "The change refers to a record that no longer exists, or is still referred to by another record."),
         _ => null,
-    };
-
-    private static string UniqueCode(string? constraint) => constraint switch
-    {
-        "ix_tenants_slug" => "slug-taken",
-        "ix_users_tenant_id_normalized_email" => "user-exists",
-        _ => "duplicate",
-    };
-
-    private static string DescribeUnique(string? constraint) => constraint switch
-    {
-        "ix_users_tenant_id_normalized_email" => "A user of this tenant already has this email.",
-        "ix_contacts_tenant_id_normalized_email" => "Another contact of this tenant already has this email.",
-        "ex_contacts_one_primary_per_customer" => "The customer already has a primary contact.",
-        "ix_tenants_slug" => "A tenant with this slug already exists.",
-        _ => "A record with the same unique value already exists.",
     };
 }
 

@@ -37,21 +37,14 @@ public sealed class Contacts : IEndpointGroup
             new ListContacts(new ContactFilter(search, customerId, QueryEnum.Parse<ContactType>(type, nameof(type))), page, pageSize),
             cancellationToken);
 
-    public static async Task<IResult> Get(Guid id, IMediator mediator, HttpContext context)
-    {
-        var contact = await mediator.Send(new GetContact(id), context.RequestAborted);
-        return Resources.Ok(context, contact, contact.Version);
-    }
+    public static Task<IResult> Get(Guid id, IMediator mediator, HttpContext context) =>
+        Resources.Read(mediator, context, new GetContact(id));
 
-    public static async Task<IResult> Create(CreateContact command, IMediator mediator, HttpContext context)
-    {
-        var id = await mediator.Send(command, context.RequestAborted);
-        var contact = await mediator.Send(new GetContact(id), context.RequestAborted);
-        return Resources.CreatedOrLocation(context, $"/api/contacts/{id}", contact, contact.Version);
-    }
+    public static Task<IResult> Create(CreateContact command, IMediator mediator, HttpContext context) =>
+        Resources.Create(mediator, context, command, id => new GetContact(id), "/api/contacts");
 
     public static Task<IResult> Update(Guid id, UpdateContact command, IMediator mediator, HttpContext context) =>
-        Resources.AfterContactChange(mediator, context, id, command with { Id = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) });
+        Resources.AfterChange(mediator, context, command with { Id = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) }, new GetContact(id));
 
     public static async Task<NoContent> Delete(Guid id, IMediator mediator, HttpContext context)
     {
@@ -60,5 +53,5 @@ public sealed class Contacts : IEndpointGroup
     }
 
     public static Task<IResult> SetPrimary(Guid id, IMediator mediator, HttpContext context) =>
-        Resources.AfterContactChange(mediator, context, id, new SetPrimaryContact(id, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new SetPrimaryContact(id, ETags.ExpectedVersion(context.Request)), new GetContact(id));
 }

@@ -54,21 +54,14 @@ public sealed class Customers : IEndpointGroup
             page,
             pageSize), cancellationToken);
 
-    public static async Task<IResult> Get(Guid id, IMediator mediator, HttpContext context)
-    {
-        var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
-        return Resources.Ok(context, customer, customer.Version);
-    }
+    public static Task<IResult> Get(Guid id, IMediator mediator, HttpContext context) =>
+        Resources.Read(mediator, context, new GetCustomer(id));
 
-    public static async Task<IResult> Create(CreateCustomer command, IMediator mediator, HttpContext context)
-    {
-        var id = await mediator.Send(command, context.RequestAborted);
-        var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
-        return Resources.CreatedOrLocation(context, $"/api/customers/{id}", customer, customer.Version);
-    }
+    public static Task<IResult> Create(CreateCustomer command, IMediator mediator, HttpContext context) =>
+        Resources.Create(mediator, context, command, id => new GetCustomer(id), "/api/customers");
 
     public static Task<IResult> Update(Guid id, UpdateCustomer command, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, command with { Id = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) });
+        Resources.AfterChange(mediator, context, command with { Id = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) }, new GetCustomer(id));
 
     public static async Task<NoContent> Delete(Guid id, IMediator mediator, HttpContext context)
     {
@@ -79,23 +72,23 @@ public sealed class Customers : IEndpointGroup
     public sealed record StatusChange(CustomerStatus Status);
 
     public static Task<IResult> ChangeStatus(Guid id, StatusChange body, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
     public sealed record Assignment(Guid? AssigneeId);
 
     public static Task<IResult> Assign(Guid id, Assignment body, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, new AssignCustomer(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new AssignCustomer(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
     public sealed record TagList(IReadOnlyList<string> Tags);
 
     public static Task<IResult> AddTags(Guid id, TagList body, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, new AddCustomerTags(id, body.Tags, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new AddCustomerTags(id, body.Tags, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
     public static Task<IResult> RemoveTag(Guid id, string tag, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, new RemoveCustomerTag(id, tag, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new RemoveCustomerTag(id, tag, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
     public sealed record Purchase(decimal Amount, DateOnly? On);
 
     public static Task<IResult> RecordPurchase(Guid id, Purchase body, IMediator mediator, HttpContext context) =>
-        Resources.AfterCustomerChange(mediator, context, id, new RecordPurchase(id, body.Amount, body.On, ETags.ExpectedVersion(context.Request)));
+        Resources.AfterChange(mediator, context, new RecordPurchase(id, body.Amount, body.On, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 }

@@ -37,11 +37,8 @@ public sealed class Team : IEndpointGroup
     public static Task<PagedResult<UserDto>> ListUsers(IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize) =>
         mediator.Send(new ListUsers(page, pageSize), cancellationToken);
 
-    public static async Task<IResult> GetUser(Guid id, IMediator mediator, HttpContext context)
-    {
-        var user = await mediator.Send(new GetUser(id), context.RequestAborted);
-        return Resources.Ok(context, user, user.Version);
-    }
+    public static Task<IResult> GetUser(Guid id, IMediator mediator, HttpContext context) =>
+        Resources.Read(mediator, context, new GetUser(id));
 
     public static Task<IResult> ChangeRole(Guid id, RoleChange body, IMediator mediator, HttpContext context) =>
         AfterChange(mediator, context, id, new ChangeUserRole(id, body.Role, ETags.ExpectedVersion(context.Request)));
@@ -70,7 +67,6 @@ public sealed class Team : IEndpointGroup
     private static async Task<IResult> AfterChange(IMediator mediator, HttpContext context, Guid id, IRequest<Unit> command)
     {
         await mediator.Send(command, context.RequestAborted);
-        var user = await mediator.Send(new GetUser(id), context.RequestAborted);
-        return Resources.Ok(context, user, user.Version);
+        return await Resources.Read(mediator, context, new GetUser(id));
     }
 }

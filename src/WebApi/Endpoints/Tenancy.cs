@@ -41,7 +41,7 @@ public sealed class Tenancy : IEndpointGroup
         var tenantId = Guid.CreateVersion7();
         tenant.Resolve(tenantId);
         var signedUp = await mediator.Send(
-            new SignUp(tenantId, body.OrganisationName, body.Slug?.Trim().ToLowerInvariant() ?? "", body.Email, body.DisplayName, body.Password),
+            new SignUp(tenantId, body.OrganisationName, Domain.Tenants.Slug.Normalize(body.Slug), body.Email, body.DisplayName, body.Password),
             cancellationToken);
         return TypedResults.Created("/api/me", signedUp);
     }
@@ -71,16 +71,12 @@ public sealed class Tenancy : IEndpointGroup
 
     public static Task<MeDto> Me(IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetMe(), cancellationToken);
 
-    public static async Task<IResult> GetSettings(IMediator mediator, HttpContext context)
-    {
-        var settings = await mediator.Send(new GetTenantSettings(), context.RequestAborted);
-        return Resources.Ok(context, settings, settings.Version);
-    }
+    public static Task<IResult> GetSettings(IMediator mediator, HttpContext context) =>
+        Resources.Read(mediator, context, new GetTenantSettings());
 
     public static async Task<IResult> ChangeVisibility(VisibilityChange body, IMediator mediator, HttpContext context)
     {
         await mediator.Send(new ChangeRecordVisibility(body.RecordVisibility, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
-        var settings = await mediator.Send(new GetTenantSettings(), context.RequestAborted);
-        return Resources.Ok(context, settings, settings.Version);
+        return await Resources.Read(mediator, context, new GetTenantSettings());
     }
 }

@@ -1,59 +1,54 @@
-using CrmTenancy.Application.Contacts.GetContact;
-using CrmTenancy.Application.Customers.GetCustomer;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.WebApi.Auth;
 using MediatR;
 
 namespace CrmTenancy.WebApi.Http;
 
-/// <summary>Responses that carry a resource: the body plus its ETag (and Location for a created one).</summary>
+/// <summary>
+/// Responses that carry a versioned resource: the body plus its ETag (and Location for a created one). One generic
+/// path for every module: an endpoint names its command and the query that reads the resource back.
+/// </summary>
 public static class Resources
 {
-    public static IResult Ok<T>(HttpContext context, T resource, int version)
+    /// <summary>200 with the resource and its ETag.</summary>
+    public static IResult Ok<T>(HttpContext context, T resource) where T : IVersioned
     {
-        context.Response.Headers.ETag = ETags.For(version);
+        context.Response.Headers.ETag = ETags.For(resource.Version);
         return TypedResults.Ok(resource);
     }
 
-    private static IResult Created<T>(HttpContext context, string location, T resource, int version)
+    /// <summary>Reads a resource and answers it with its ETag.</summary>
+    public static async Task<IResult> Read<T>(IMediator mediator, HttpContext context, IRequest<T> read) where T : IVersioned =>
+        Ok(context, await mediator.Send(read, context.RequestAborted));
+
+    /// <summary>
+    /// Runs a creating command, reads the new resource back, and answers 201 with Location and ETag: with the body
+    /// for a caller that may read (crm.read), without it for a write-only caller.
+    /// </summary>
+    public static async Task<IResult> Create<T>(
+        IMediator mediator, HttpContext context, IRequest<Guid> command, Func<Guid, IRequest<T>> read, string collectionPath)
+        where T : IVersioned
     {
-        context.Response.Headers.ETag = ETags.For(version);
-        return TypedResults.Created(location, resource);
+        var id = await mediator.Send(command, context.RequestAborted);
+        var resource = await mediator.Send(read(id), context.RequestAborted);
+        var location = $"{collectionPath}/{id}";
+        context.Response.Headers.ETag = ETags.For(resource.Version);
+        return CanRead(context) ? TypedResults.Created(location, resource) : TypedResults.Created(location);
     }
 
     /// <summary>
-    /// Runs a command on a customer, then answers with the customer as it now is: 200 with the body for a caller
+    /// Runs a command on a resource, then answers with the resource as it now is: 200 with the body for a caller
     /// that may read (crm.read), 204 with only the new ETag for a write-only caller.
     /// </summary>
-    public static async Task<IResult> AfterCustomerChange(IMediator mediator, HttpContext context, Guid id, IRequest<Unit> command)
+    public static async Task<IResult> AfterChange<T>(IMediator mediator, HttpContext context, IRequest<Unit> command, IRequest<T> read)
+        where T : IVersioned
     {
         await mediator.Send(command, context.RequestAborted);
-        var customer = await mediator.Send(new GetCustomer(id), context.RequestAborted);
-        return OkOrNoContent(context, customer, customer.Version);
-    }
-
-    /// <summary>Runs a command on a contact, then answers as <see cref="AfterCustomerChange"/> does.</summary>
-    public static async Task<IResult> AfterContactChange(IMediator mediator, HttpContext context, Guid id, IRequest<Unit> command)
-    {
-        await mediator.Send(command, context.RequestAborted);
-        var contact = await mediator.Send(new GetContact(id), context.RequestAborted);
-        return OkOrNoContent(context, contact, contact.Version);
-    }
-
-    /// <summary>201 with the body for a caller that may read; 201 with only Location and ETag otherwise.</summary>
-    public static IResult CreatedOrLocation<T>(HttpContext context, string location, T resource, int version)
-    {
+        var resource = await mediator.Send(read, context.RequestAborted);
         if (CanRead(context))
-            return Created(context, location, resource, version);
-        context.Response.Headers.ETag = ETags.For(version);
-        return TypedResults.Created(location);
-    }
-
-    private static IResult OkOrNoContent<T>(HttpContext context, T resource, int version)
-    {
-        if (CanRead(context))
-            return Ok(context, resource, version);
-        context.Response.Headers.ETag = ETags.For(version);
+            return Ok(context, resource);
+        context.Response.Headers.ETag = ETags.For(resource.Version);
         return TypedResults.NoContent();
     }
 

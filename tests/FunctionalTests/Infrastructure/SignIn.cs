@@ -56,10 +56,10 @@ public sealed partial class SignIn(WebApplicationFactory<Program> factory) : IDi
     {
         using var page = await Browser.GetAsync(QueryHelpers.AddQueryString("/account/login", "returnUrl", returnUrl));
         var html = await page.Content.ReadAsStringAsync();
-        var token = AntiforgeryField().Match(html).Groups[1].Value;
+        var token = AntiforgeryToken(html);
         return await Browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["__RequestVerificationToken"] = token,
             ["returnUrl"] = returnUrl,
             ["organisation"] = organisation,
             ["email"] = email,
@@ -129,6 +129,9 @@ public sealed partial class SignIn(WebApplicationFactory<Program> factory) : IDi
     public static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
     public void Dispose() => Browser.Dispose();
+
+    /// <summary>The antiforgery token of a form page (the hidden field), decoded.</summary>
+    public static string AntiforgeryToken(string html) => WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups[1].Value);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();

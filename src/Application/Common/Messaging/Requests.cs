@@ -5,7 +5,11 @@ namespace CrmTenancy.Application.Common.Messaging;
 /// <summary>A change: runs inside the transaction behaviour, which saves the unit of work once.</summary>
 public interface ICommand<out TResponse> : IRequest<TResponse>;
 
-/// <summary>A read: projects to DTOs without tracking; never saves.</summary>
+/// <summary>
+/// A read: projects to DTOs without tracking and changes no business data; the transaction behaviour does not save
+/// after it. A read may still write its own audit trail: the platform queries record every cross-tenant read in the
+/// tenants' access records, through <see cref="Abstractions.IPlatformReadStore"/>, which saves them itself.
+/// </summary>
 public interface IQuery<out TResponse> : IRequest<TResponse>;
 
 /// <summary>

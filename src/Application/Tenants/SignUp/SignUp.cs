@@ -1,7 +1,6 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
-using CrmTenancy.Application.Users;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
@@ -24,11 +23,10 @@ public sealed class SignUpValidator : AbstractValidator<SignUp>
     public SignUpValidator()
     {
         RuleFor(x => x.OrganisationName).NotEmpty().MaximumLength(Tenant.NameMaxLength);
-        RuleFor(x => x.Slug).NotEmpty().MaximumLength(Tenant.SlugMaxLength)
-            .Matches("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$").WithMessage("A slug is lowercase letters, digits or hyphens, starting and ending with a letter or digit.");
+        RuleFor(x => x.Slug).NotEmpty().MaximumLength(Slug.MaxLength).Must(Slug.IsValid).WithMessage(Slug.Rule);
         RuleFor(x => x.Email).NotEmpty().MaximumLength(FieldLengths.Email).EmailAddress();
         RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(Account.DisplayNameMaxLength);
-        RuleFor(x => x.Password).NotEmpty().MaximumLength(SignUpRules.PasswordMaxLength);
+        RuleFor(x => x.Password).NotEmpty().MaximumLength(Account.PasswordMaxLength);
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class AcceptInvitationValidator : AbstractValidator<AcceptInvitati
     {
         RuleFor(x => x.Token).NotEmpty().MaximumLength(OpaqueHandle.MaxLength);
         RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(Account.DisplayNameMaxLength);
-        RuleFor(x => x.Password).NotEmpty().MaximumLength(SignUpRules.PasswordMaxLength);
+        RuleFor(x => x.Password).NotEmpty().MaximumLength(Account.PasswordMaxLength);
     }
 }
 
@@ -42,7 +42,7 @@ public sealed class AcceptInvitationHandler(
         if (invitation is null || !invitation.IsPending(now) || !active)
             throw new ConflictException("invitation-invalid", "The invitation is not valid: it is unknown, was used or revoked, or has expired.");
         if (await users.AnyAsync(new UserByEmailSpecification(tenant, invitation.Email), cancellationToken))
-            throw new ConflictException("user-exists", "A user of this tenant already has this email.");
+            throw UserConflicts.UserExists.ToException();
 
         var user = User.Create(tenant.TenantId, invitation.Email, request.DisplayName, invitation.Role);
         user.ConfirmEmail(); // the invitation reached this address

@@ -33,7 +33,7 @@ public sealed class InviteUserHandler(
     public async Task<InvitationDto> Handle(InviteUser request, CancellationToken cancellationToken)
     {
         if (await users.AnyAsync(new UserByEmailSpecification(tenant, request.Email), cancellationToken))
-            throw new ConflictException("user-exists", "A user of this tenant already has this email.");
+            throw UserConflicts.UserExists.ToException();
 
         var now = clock.GetUtcNow();
         foreach (var pending in await invitations.ListAsync(new PendingInvitationsSpecification(tenant, now, request.Email), cancellationToken))

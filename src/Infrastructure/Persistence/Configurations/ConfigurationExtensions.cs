@@ -21,7 +21,7 @@ public static class ConfigurationExtensions
     }
 
     /// <summary>
-    /// The tenant keys of DESIGN.md section 4: alternate key (TenantId, Id) for composite foreign keys, and the
+    /// The tenant keys (docs/decisions/0013): alternate key (TenantId, Id) for composite foreign keys, and the
     /// reference to the tenant itself.
     /// </summary>
     public static void ConfigureTenantOwned<T>(this EntityTypeBuilder<T> builder) where T : AggregateRoot, ITenantOwned

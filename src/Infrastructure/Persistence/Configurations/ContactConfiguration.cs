@@ -1,3 +1,5 @@
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Contacts;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
@@ -6,8 +8,18 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CrmTenancy.Infrastructure.Persistence.Configurations;
 
-public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>, IDeclaresConflicts
 {
+    public const string EmailIndex = "ix_contacts_tenant_id_normalized_email";
+    /// <summary>Created in SQL by the Initial migration (a deferred exclusion constraint, which EF Core does not model).</summary>
+    public const string OnePrimaryConstraint = "ex_contacts_one_primary_per_customer";
+
+    public static IReadOnlyDictionary<string, Conflict> Conflicts { get; } = new Dictionary<string, Conflict>
+    {
+        [EmailIndex] = ContactConflicts.EmailTaken,
+        [OnePrimaryConstraint] = ContactConflicts.PrimaryTaken,
+    };
+
     public void Configure(EntityTypeBuilder<Contact> builder)
     {
         builder.ConfigureAggregate();
@@ -32,7 +44,8 @@ public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
             .OnDelete(DeleteBehavior.Restrict);
 
         // Email is unique per tenant, case-insensitively (the same email may exist in another tenant).
-        builder.HasIndex(c => new { c.TenantId, c.NormalizedEmail }).IsUnique().HasFilter("normalized_email IS NOT NULL");
+        builder.HasIndex(c => new { c.TenantId, c.NormalizedEmail }).IsUnique().HasFilter("normalized_email IS NOT NULL")
+            .HasDatabaseName(EmailIndex);
         builder.HasIndex(c => new { c.TenantId, c.LastName, c.FirstName });
         // "At most one primary contact per customer" is a deferred exclusion constraint in the migration, so
         // moving the flag from one contact to another within one save never trips it.

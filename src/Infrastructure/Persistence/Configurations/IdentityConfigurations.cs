@@ -23,10 +23,8 @@ public sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthCli
         builder.HasIndex(c => new { c.TenantId, c.ClientId });
         // The tenant key every tenant table has (a platform client's tenant is null).
         builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
-        builder.Ignore(c => c.IsActive);
         builder.Ignore(c => c.IsPublic);
         builder.Ignore(c => c.AllowsAuthorizationCode);
-        builder.Ignore(c => c.AllowsClientCredentials);
     }
 }
 

@@ -1,17 +1,23 @@
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Tenants;
 using CrmTenancy.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CrmTenancy.Infrastructure.Persistence.Configurations;
 
-public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>, IDeclaresConflicts
 {
+    public const string SlugIndex = "ix_tenants_slug";
+
+    public static IReadOnlyDictionary<string, Conflict> Conflicts { get; } = new Dictionary<string, Conflict> { [SlugIndex] = TenantConflicts.SlugTaken };
+
     public void Configure(EntityTypeBuilder<Tenant> builder)
     {
         builder.ConfigureAggregate();
         builder.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength).IsRequired();
         builder.Property(t => t.Slug).HasMaxLength(Tenant.SlugMaxLength).IsRequired();
-        builder.HasIndex(t => t.Slug).IsUnique();
+        builder.HasIndex(t => t.Slug).IsUnique().HasDatabaseName(SlugIndex);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
         // The tenant's outbox counter (Infrastructure/Outbox): not domain state, so a shadow property.

@@ -1,3 +1,5 @@
+using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Users;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Identity;
@@ -20,8 +22,12 @@ internal static class AccountColumns
     }
 }
 
-public sealed class UserConfiguration : IEntityTypeConfiguration<User>
+public sealed class UserConfiguration : IEntityTypeConfiguration<User>, IDeclaresConflicts
 {
+    public const string EmailIndex = "ix_users_tenant_id_normalized_email";
+
+    public static IReadOnlyDictionary<string, Conflict> Conflicts { get; } = new Dictionary<string, Conflict> { [EmailIndex] = UserConflicts.UserExists };
+
     public void Configure(EntityTypeBuilder<User> builder)
     {
         builder.ToTable("users");
@@ -29,7 +35,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.ConfigureTenantOwned();
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         // Emails are unique per tenant: the same person may belong to two organisations with one address.
-        builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique();
+        builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique().HasDatabaseName(EmailIndex);
         builder.HasIndex(u => new { u.TenantId, u.DisplayName });
     }
 }

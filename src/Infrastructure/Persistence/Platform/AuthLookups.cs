@@ -12,13 +12,13 @@ public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordV
 /// The authorization server's reads before a tenant is known (a sign-in names an organisation, a token names a
 /// subject), on the platform role: SELECT only, each query bound to one tenant or one client by its own criteria.
 /// </summary>
-public sealed class AuthLookups(PlatformDb platform, DatabaseConnections connections) : IDisposable
+public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connections) : IDisposable
 {
     /// <summary>The id of the active tenant with this slug, or none.</summary>
     public async Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken)
     {
-        var normalised = slug.Trim().ToLowerInvariant();
-        await using var db = platform.Open();
+        var normalised = Slug.Normalize(slug);
+        await using var db = contexts.Platform();
         return await db.Tenants.AsNoTracking()
             .Where(t => t.Slug == normalised && t.Status == TenantStatus.Active)
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
@@ -27,7 +27,7 @@ public sealed class AuthLookups(PlatformDb platform, DatabaseConnections connect
     /// <summary>An active client by client id: a platform client, or one of an active tenant.</summary>
     public async Task<OAuthClient?> ActiveClientAsync(string clientId, CancellationToken cancellationToken)
     {
-        await using var db = platform.Open();
+        await using var db = contexts.Platform();
         return await db.OAuthClients.AsNoTracking()
             .Where(c => c.ClientId == clientId && c.RevokedAt == null)
             .Where(c => c.TenantId == null || db.Tenants.Any(t => t.Id == c.TenantId && t.Status == TenantStatus.Active))

@@ -12,13 +12,13 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// tenant on this path) and PostgreSQL's platform_read policy is what lets the rows through; the role cannot
 /// change tenant data, only append access records.
 /// </summary>
-public sealed class PlatformReadStore(PlatformDb platform, ICurrentUser user, TimeProvider clock) : IPlatformReadStore
+public sealed class PlatformReadStore(DbContexts contexts, ICurrentUser user, TimeProvider clock) : IPlatformReadStore
 {
     private static readonly string[] TenantFilter = [CrmDbContext.TenantFilter];
 
     public async Task<IReadOnlyList<TenantUsageDto>> ListTenantsAsync(CancellationToken cancellationToken)
     {
-        await using var db = platform.Open();
+        await using var db = contexts.Platform();
         return await db.Tenants.AsNoTracking()
             .OrderBy(t => t.Name).ThenBy(t => t.Id)
             .Select(t => new TenantUsageDto(
@@ -31,14 +31,14 @@ public sealed class PlatformReadStore(PlatformDb platform, ICurrentUser user, Ti
 
     public async Task<bool> TenantExistsAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        await using var db = platform.Open();
+        await using var db = contexts.Platform();
         return await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken);
     }
 
     public async Task<PagedResult<PlatformCustomerDto>> ListCustomersAsync(
         Guid? tenantId, string? search, int page, int pageSize, CancellationToken cancellationToken)
     {
-        await using var db = platform.Open();
+        await using var db = contexts.Platform();
         var customers = db.Customers.IgnoreQueryFilters(TenantFilter).AsNoTracking();
         if (tenantId is { } id)
             customers = customers.Where(c => c.TenantId == id);
@@ -64,7 +64,7 @@ public sealed class PlatformReadStore(PlatformDb platform, ICurrentUser user, Ti
     {
         if (tenantIds.Count == 0)
             return;
-        await using var db = platform.Open();
+        await using var db = contexts.Platform();
         var now = clock.GetUtcNow();
         var actor = user.Actor ?? "unknown";
         db.PlatformAccessRecords.AddRange(tenantIds.Select(t => PlatformAccessRecord.Create(t, actor, action, details, now)));
