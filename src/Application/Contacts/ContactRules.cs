@@ -8,22 +8,26 @@ using FluentValidation;
 
 namespace CrmTenancy.Application.Contacts;
 
-/// <summary>The input shape of a contact, shared by create and update.</summary>
-public interface IContactInput
+/// <summary>
+/// A contact as the API takes it: the one definition that create and update derive from, with one set of validation
+/// rules and one mapping to the domain's <see cref="ContactDetails"/>.
+/// </summary>
+public abstract record ContactInput
 {
-    string FirstName { get; }
-    string LastName { get; }
-    string? Email { get; }
-    string? Phone { get; }
-    string? Title { get; }
-    string? Company { get; }
-    ContactType Type { get; }
-    Guid? CustomerId { get; }
+    public string FirstName { get; init; } = "";
+    public string LastName { get; init; } = "";
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Title { get; init; }
+    public string? Company { get; init; }
+    public ContactType Type { get; init; }
+    /// <summary>The customer the contact belongs to, if any: an id of the same tenant (another tenant's is not found).</summary>
+    public Guid? CustomerId { get; init; }
 }
 
 internal static class ContactRules
 {
-    public static void ApplyContactInputRules<T>(this AbstractValidator<T> validator) where T : IContactInput
+    public static void ApplyContactInputRules<T>(this AbstractValidator<T> validator) where T : ContactInput
     {
         validator.RuleFor(x => x.FirstName).NotEmpty().MaximumLength(Contact.NameMaxLength);
         validator.RuleFor(x => x.LastName).NotEmpty().MaximumLength(Contact.NameMaxLength);
@@ -35,7 +39,7 @@ internal static class ContactRules
         validator.RuleFor(x => x.CustomerId).NotEqual(Guid.Empty);
     }
 
-    public static ContactDetails ToDetails(this IContactInput input) =>
+    public static ContactDetails ToDetails(this ContactInput input) =>
         new(input.FirstName, input.LastName, input.Email, input.Phone, input.Title, input.Company, input.Type);
 
     /// <summary>Refuses an email another contact of the tenant already has (the unique index backs this up).</summary>

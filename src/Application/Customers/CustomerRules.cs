@@ -4,23 +4,27 @@ using FluentValidation;
 
 namespace CrmTenancy.Application.Customers;
 
-/// <summary>The input shape of a customer's descriptive fields, shared by create and update.</summary>
-public interface ICustomerInput
+/// <summary>
+/// A customer's descriptive fields as the API takes them: the one definition that create and update derive from, with
+/// one set of validation rules and one mapping to the domain's <see cref="CustomerDetails"/>. A field left out of the
+/// JSON body keeps the default here (empty), which the validator refuses where it is required.
+/// </summary>
+public abstract record CustomerInput
 {
-    string Name { get; }
-    string? Email { get; }
-    string? Phone { get; }
-    string? CompanyName { get; }
-    string? Industry { get; }
-    CompanySize? CompanySize { get; }
-    string? Website { get; }
-    string? Notes { get; }
-    CustomerSource Source { get; }
+    public string Name { get; init; } = "";
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? CompanyName { get; init; }
+    public string? Industry { get; init; }
+    public CompanySize? CompanySize { get; init; }
+    public string? Website { get; init; }
+    public string? Notes { get; init; }
+    public CustomerSource Source { get; init; } = CustomerSource.Direct;
 }
 
 internal static class CustomerRules
 {
-    public static void ApplyCustomerInputRules<T>(this AbstractValidator<T> validator) where T : ICustomerInput
+    public static void ApplyCustomerInputRules<T>(this AbstractValidator<T> validator) where T : CustomerInput
     {
         validator.RuleFor(x => x.Name).NotEmpty().MaximumLength(Customer.NameMaxLength);
         validator.RuleFor(x => x.Email).MaximumLength(FieldLengths.Email).EmailAddress().When(x => !string.IsNullOrEmpty(x.Email));
@@ -34,7 +38,7 @@ internal static class CustomerRules
         validator.RuleFor(x => x.Source).IsInEnum();
     }
 
-    public static CustomerDetails ToDetails(this ICustomerInput input) =>
+    public static CustomerDetails ToDetails(this CustomerInput input) =>
         new(input.Name, input.Email, input.Phone, input.CompanyName, input.Industry, input.CompanySize, input.Website, input.Notes);
 
     private static bool BeHttpUrl(string? url) =>

@@ -45,7 +45,7 @@ public sealed class OutboxDispatcher(
         {
             // The platform role reads across tenants (its own policy); it learns only which tenants have work.
             tenants = await db.OutboxMessages.IgnoreQueryFilters([CrmDbContext.TenantFilter])
-                .Where(m => m.ProcessedAt == null && m.DeadAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                .Where(m => m.ProcessedAt == null && m.DeadAt == null && m.Sequence != null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .Select(m => m.TenantId).Distinct().ToListAsync(cancellationToken);
         }
         var completed = 0;
@@ -65,14 +65,17 @@ public sealed class OutboxDispatcher(
         {
             var completed = 0;
             var pending = await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.ProcessedAt == null && m.DeadAt == null)
+                .Where(m => m.ProcessedAt == null && m.DeadAt == null && m.Sequence != null)
                 .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+            // Messages nobody consumes are marked done together, in one statement, before the next delivery.
+            var unconsumed = new List<Guid>();
             foreach (var message in pending)
             {
                 var now = clock.GetUtcNow();
                 if (message.NextAttemptAt > now)
                     break; // an earlier failure waits for its retry, and everything after it waits too
-                if (await DeliverAsync(db, services, message, cancellationToken))
+                var outcome = await DeliverAsync(db, services, message, unconsumed, cancellationToken);
+                if (outcome != Outcome.Failed)
                 {
                     completed++;
                     continue;
@@ -80,6 +83,7 @@ public sealed class OutboxDispatcher(
                 if (message.Attempts + 1 < options.Value.MaxAttempts)
                     break;
             }
+            await MarkProcessedAsync(db, unconsumed, cancellationToken);
             return completed;
         }
         finally
@@ -89,26 +93,51 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Delivers one message to every consumer of its type; false when one failed (the failure is recorded).</summary>
-    private async Task<bool> DeliverAsync(CrmDbContext db, IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    private enum Outcome { Delivered, NoConsumer, Failed }
+
+    /// <summary>
+    /// Delivers one message to every consumer of its type (the failure of one is recorded, and the message tried again
+    /// later). A message without consumers only joins <paramref name="unconsumed"/>; the earlier ones of that list are
+    /// marked done before a delivery, so the tenant's order holds.
+    /// </summary>
+    private async Task<Outcome> DeliverAsync(
+        CrmDbContext db, IServiceProvider services, OutboxMessage message, List<Guid> unconsumed, CancellationToken cancellationToken)
     {
         try
         {
             var integrationEvent = IntegrationEventTypes.Deserialize(message.Type, message.Payload);
             var invoker = Invokers.GetOrAdd(integrationEvent.GetType(),
                 type => (ConsumerInvoker)Activator.CreateInstance(typeof(ConsumerInvoker<>).MakeGenericType(type))!);
-            var context = new IntegrationEventContext(message.Id, message.Sequence, message.OccurredAt);
-            foreach (var consumer in invoker.ConsumerNames(services))
+            var consumers = invoker.ConsumerNames(services);
+            if (consumers.Count == 0)
+            {
+                unconsumed.Add(message.Id);
+                return Outcome.NoConsumer;
+            }
+            await MarkProcessedAsync(db, unconsumed, cancellationToken);
+            var context = new IntegrationEventContext(message.Id, message.Sequence!.Value, message.OccurredAt);
+            foreach (var consumer in consumers)
                 await DeliverToAsync(message, consumer, invoker, integrationEvent, context, cancellationToken);
-            await db.OutboxMessages.Where(m => m.Id == message.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, clock.GetUtcNow()), cancellationToken);
-            return true;
+            await MarkProcessedAsync(db, [message.Id], cancellationToken);
+            return Outcome.Delivered;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            await MarkProcessedAsync(db, unconsumed, CancellationToken.None);
             await RecordFailureAsync(db, message, exception, cancellationToken);
-            return false;
+            return Outcome.Failed;
         }
+    }
+
+    private async Task MarkProcessedAsync(CrmDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+            return;
+        var done = ids.ToArray();
+        ids.Clear();
+        var now = clock.GetUtcNow();
+        await db.OutboxMessages.Where(m => done.Contains(m.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now), cancellationToken);
     }
 
     /// <summary>One consumer, in a scope and transaction of its own, together with the record of its delivery.</summary>

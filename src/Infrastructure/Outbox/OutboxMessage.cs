@@ -4,7 +4,9 @@ namespace CrmTenancy.Infrastructure.Outbox;
 
 /// <summary>
 /// One integration event, written in the transaction of the change that raised it. <see cref="Sequence"/> is the
-/// tenant's commit order: it is taken from the tenant row's counter under that row's lock, held until commit.
+/// tenant's commit order: a deferred trigger numbers the transaction's messages (in <see cref="Position"/> order) from
+/// the tenant row's counter at COMMIT, so the row lock that orders the tenant's transactions is held only for the
+/// commit itself. A row is visible to anyone else only once committed, and so only once numbered.
 /// </summary>
 public sealed class OutboxMessage : ITenantOwned
 {
@@ -15,7 +17,10 @@ public sealed class OutboxMessage : ITenantOwned
 
     public Guid Id { get; private set; }
     public Guid TenantId { get; private set; }
-    public long Sequence { get; private set; }
+    /// <summary>The tenant's commit order; set at COMMIT by the database (null only inside the writing transaction).</summary>
+    public long? Sequence { get; private set; }
+    /// <summary>The message's place among those its unit of work wrote (1, 2, ...).</summary>
+    public int Position { get; private set; }
     public string Type { get; private set; }
     public string Payload { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
@@ -26,12 +31,12 @@ public sealed class OutboxMessage : ITenantOwned
     /// <summary>Set when the message failed too often: it is kept for an operator and no longer blocks the tenant's queue.</summary>
     public DateTimeOffset? DeadAt { get; private set; }
 
-    public static OutboxMessage Create(Guid tenantId, long sequence, string type, string payload, DateTimeOffset occurredAt) =>
+    public static OutboxMessage Create(Guid tenantId, int position, string type, string payload, DateTimeOffset occurredAt) =>
         new()
         {
             Id = Guid.CreateVersion7(occurredAt),
             TenantId = tenantId,
-            Sequence = sequence,
+            Position = position,
             Type = type,
             Payload = payload,
             OccurredAt = occurredAt,

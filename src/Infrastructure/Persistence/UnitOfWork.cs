@@ -56,7 +56,7 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
     private async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
         var integrationEvents = await PublishDomainEventsAsync(cancellationToken);
-        await outbox.StageAsync(integrationEvents, cancellationToken);
+        outbox.Stage(integrationEvents);
         await db.SaveChangesAsync(cancellationToken);
         return integrationEvents.Count > 0;
     }

@@ -72,6 +72,24 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
     }
 
     [Fact]
+    public async Task Numbers_follow_the_commit_not_the_insert_two_transactions_of_one_tenant_interleaved()
+    {
+        await using var first = Fixture.For(TenantA);
+        await using var transaction = await first.Db.Database.BeginTransactionAsync();
+        var early = Customer.Create(TenantA, new CustomerDetails("Inserted first, committed last"), CustomerSource.Direct, null);
+        first.Get<IRepository<Customer>>().Add(early);
+        await first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None); // joins the open transaction: not committed
+
+        var late = await CreateCustomerAsync(TenantA, "Inserted last, committed first");
+        await transaction.CommitAsync();
+
+        var messages = (await MessagesAsync()).Where(m => m.TenantId == TenantA).ToList();
+        Assert.Equal([1L, 2L], messages.Select(m => m.Sequence));
+        Assert.Contains(late.ToString(), messages[0].Payload, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(early.Id.ToString(), messages[1].Payload, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_change_that_fails_at_save_leaves_no_event()
     {
         var id = await CreateCustomerAsync(TenantA, "A one");

@@ -7,15 +7,11 @@ using MediatR;
 
 namespace CrmTenancy.Application.Contacts.CreateContact;
 
-public sealed record CreateContact(
-    string FirstName,
-    string LastName,
-    string? Email = null,
-    string? Phone = null,
-    string? Title = null,
-    string? Company = null,
-    ContactType Type = ContactType.Prospect,
-    Guid? CustomerId = null) : ICommand<Guid>, IContactInput;
+public sealed record CreateContact : ContactInput, ICommand<Guid>
+{
+    /// <summary>A new contact is a prospect unless the caller says otherwise.</summary>
+    public CreateContact() => Type = ContactType.Prospect;
+}
 
 public sealed class CreateContactValidator : AbstractValidator<CreateContact>
 {

@@ -10,15 +10,7 @@ using MediatR;
 namespace CrmTenancy.Application.Contacts.UpdateContact;
 
 /// <summary>Replaces the contact's fields (a PUT), including its customer link.</summary>
-public sealed record UpdateContact(
-    string FirstName,
-    string LastName,
-    string? Email,
-    string? Phone,
-    string? Title,
-    string? Company,
-    ContactType Type,
-    Guid? CustomerId) : ICommand<Unit>, IContactInput, IConditionalCommand
+public sealed record UpdateContact : ContactInput, ICommand<Unit>, IConditionalCommand
 {
     /// <summary>From the route, never from the body.</summary>
     [JsonIgnore]

@@ -6,17 +6,11 @@ using MediatR;
 
 namespace CrmTenancy.Application.Customers.CreateCustomer;
 
-public sealed record CreateCustomer(
-    string Name,
-    string? Email = null,
-    string? Phone = null,
-    string? CompanyName = null,
-    string? Industry = null,
-    CompanySize? CompanySize = null,
-    string? Website = null,
-    string? Notes = null,
-    CustomerSource Source = CustomerSource.Direct,
-    IReadOnlyList<string>? Tags = null) : ICommand<Guid>, ICustomerInput;
+public sealed record CreateCustomer : CustomerInput, ICommand<Guid>
+{
+    /// <summary>Tags to start with, normalised like any other.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+}
 
 public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomer>
 {

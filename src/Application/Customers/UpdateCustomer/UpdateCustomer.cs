@@ -9,16 +9,7 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.UpdateCustomer;
 
 /// <summary>Replaces the descriptive fields (a PUT): fields left out become empty.</summary>
-public sealed record UpdateCustomer(
-    string Name,
-    string? Email,
-    string? Phone,
-    string? CompanyName,
-    string? Industry,
-    CompanySize? CompanySize,
-    string? Website,
-    string? Notes,
-    CustomerSource Source) : ICommand<Unit>, ICustomerInput, IConditionalCommand
+public sealed record UpdateCustomer : CustomerInput, ICommand<Unit>, IConditionalCommand
 {
     /// <summary>From the route, never from the body.</summary>
     [JsonIgnore]

@@ -7,9 +7,7 @@ public sealed class CreateContactValidatorTests
 {
     private static readonly CreateContactValidator Validator = new();
 
-    private static readonly CreateContact Valid = new(
-        "Ann", "Smith", Email: "ann@acme.test", Phone: "+1 555 0100", Title: "CTO", Company: "Acme",
-        Type: ContactType.Client, CustomerId: Guid.CreateVersion7());
+    private static readonly CreateContact Valid = new() { FirstName = "Ann", LastName = "Smith", Email = "ann@acme.test", Phone = "+1 555 0100", Title = "CTO", Company = "Acme", Type = ContactType.Client, CustomerId = Guid.CreateVersion7() };
 
     private static string[] FailingProperties(CreateContact contact) =>
         Validator.Validate(contact).Errors.Select(e => e.PropertyName).Distinct().Order().ToArray();
@@ -23,7 +21,7 @@ public sealed class CreateContactValidatorTests
     [Fact]
     public void A_contact_with_only_names_passes()
     {
-        Assert.Empty(FailingProperties(new CreateContact("Ann", "Smith")));
+        Assert.Empty(FailingProperties(new CreateContact { FirstName = "Ann", LastName = "Smith" }));
     }
 
     [Fact]

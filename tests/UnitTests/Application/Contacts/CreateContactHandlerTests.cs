@@ -26,7 +26,7 @@ public sealed class CreateContactHandlerTests
     {
         var contacts = InMemory.Repository<Contact>(TestData.TenantA);
 
-        var id = await Handler(contacts).Handle(new CreateContact("Ann", "Smith", Email: "ann@example.com"), CancellationToken.None);
+        var id = await Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", Email = "ann@example.com" }, CancellationToken.None);
 
         contacts.Received(1).Add(Arg.Is<Contact>(c => c.Id == id && c.TenantId == TestData.TenantA
                                                       && c.OwnerId == TestData.UserId && c.AssigneeId == TestData.UserId
@@ -38,7 +38,7 @@ public sealed class CreateContactHandlerTests
     {
         var contacts = InMemory.Repository<Contact>(TestData.TenantA);
 
-        await Handler(contacts).Handle(new CreateContact("Ann", "Smith", CustomerId: _customer.Id), CancellationToken.None);
+        await Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", CustomerId = _customer.Id }, CancellationToken.None);
 
         contacts.Received(1).Add(Arg.Is<Contact>(c => c.CustomerId == _customer.Id && !c.IsPrimary));
     }
@@ -49,7 +49,7 @@ public sealed class CreateContactHandlerTests
         var contacts = InMemory.Repository(TestData.TenantA, TestData.Contact(TestData.TenantA, email: "ann@example.com"));
 
         var error = await Assert.ThrowsAsync<ConflictException>(() =>
-            Handler(contacts).Handle(new CreateContact("Ann", "Other", Email: "  ANN@Example.com "), CancellationToken.None));
+            Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Other", Email = "  ANN@Example.com " }, CancellationToken.None));
 
         Assert.Equal("contact-email-taken", error.Code);
         contacts.DidNotReceiveWithAnyArgs().Add(default!);
@@ -60,7 +60,7 @@ public sealed class CreateContactHandlerTests
     {
         var contacts = InMemory.Repository(TestData.TenantA, TestData.Contact(TestData.TenantB, email: "ann@example.com"));
 
-        await Handler(contacts).Handle(new CreateContact("Ann", "Smith", Email: "ann@example.com"), CancellationToken.None);
+        await Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", Email = "ann@example.com" }, CancellationToken.None);
 
         contacts.Received(1).Add(Arg.Any<Contact>());
     }
@@ -70,7 +70,7 @@ public sealed class CreateContactHandlerTests
     {
         var contacts = InMemory.Repository(TestData.TenantA, TestData.Contact(TestData.TenantA));
 
-        await Handler(contacts).Handle(new CreateContact("Ann", "Smith", Email: "  "), CancellationToken.None);
+        await Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", Email = "  " }, CancellationToken.None);
 
         await contacts.DidNotReceiveWithAnyArgs().AnyAsync(default!, default);
         contacts.Received(1).Add(Arg.Any<Contact>());
@@ -82,7 +82,7 @@ public sealed class CreateContactHandlerTests
         var contacts = InMemory.Repository<Contact>(TestData.TenantA);
 
         var error = await Assert.ThrowsAsync<NotFoundException>(() =>
-            Handler(contacts).Handle(new CreateContact("Ann", "Smith", CustomerId: _foreignCustomer.Id), CancellationToken.None));
+            Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", CustomerId = _foreignCustomer.Id }, CancellationToken.None));
 
         Assert.Equal(nameof(Customer), error.Resource);
         contacts.DidNotReceiveWithAnyArgs().Add(default!);
@@ -94,7 +94,7 @@ public sealed class CreateContactHandlerTests
         var contacts = InMemory.Repository<Contact>(TestData.TenantA);
 
         var error = await Assert.ThrowsAsync<NotFoundException>(() =>
-            Handler(contacts).Handle(new CreateContact("Ann", "Smith", CustomerId: Guid.CreateVersion7()), CancellationToken.None));
+            Handler(contacts).Handle(new CreateContact { FirstName = "Ann", LastName = "Smith", CustomerId = Guid.CreateVersion7() }, CancellationToken.None));
 
         Assert.Equal(nameof(Customer), error.Resource);
         contacts.DidNotReceiveWithAnyArgs().Add(default!);

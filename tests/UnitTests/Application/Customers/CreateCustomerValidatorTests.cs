@@ -12,10 +12,7 @@ public sealed class CreateCustomerValidatorTests
 {
     private static readonly CreateCustomerValidator Validator = new();
 
-    private static readonly CreateCustomer Valid = new(
-        "Acme Ltd", Email: "buyer@acme.test", Phone: "+44 20 7946 0000", CompanyName: "Acme Group", Industry: "Retail",
-        CompanySize: CompanySize.Medium, Website: "https://acme.test", Notes: "Met at the fair", Source: CustomerSource.Web,
-        Tags: ["vip", "Key Account"]);
+    private static readonly CreateCustomer Valid = new() { Name = "Acme Ltd", Email = "buyer@acme.test", Phone = "+44 20 7946 0000", CompanyName = "Acme Group", Industry = "Retail", CompanySize = CompanySize.Medium, Website = "https://acme.test", Notes = "Met at the fair", Source = CustomerSource.Web, Tags = ["vip", "Key Account"] };
 
     private static string[] FailingProperties(ValidationResult result) => result.Errors.Select(e => e.PropertyName).Distinct().ToArray();
 
@@ -30,7 +27,7 @@ public sealed class CreateCustomerValidatorTests
     [Fact]
     public void A_customer_with_only_a_name_passes()
     {
-        Assert.True(Validator.Validate(new CreateCustomer("Acme")).IsValid);
+        Assert.True(Validator.Validate(new CreateCustomer { Name = "Acme" }).IsValid);
     }
 
     [Theory]
