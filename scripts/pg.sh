@@ -74,7 +74,8 @@ cmd_start() {
   else
     PGPORT="$(run sed -n 4p "$PGDATA/postmaster.pid")"
   fi
-  local opts="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
+  # track_commit_timestamp: the outbox dispatcher delivers each tenant's events in commit order (docs/decisions/0017).
+  local opts="-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c track_commit_timestamp=on"
   if [[ "$MODE" == test ]]; then
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi

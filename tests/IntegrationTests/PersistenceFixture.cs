@@ -37,7 +37,12 @@ public sealed class PersistenceFixture : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync("integration");
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Crm"] = _database.ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Crm"] = _database.ConnectionString,
+                // The tests dispatch right after each commit, one transaction at a time.
+                ["Outbox:SettleTime"] = "00:00:00",
+            })
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();

@@ -20,12 +20,17 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 100;
     /// <summary>After this many failed attempts a message is set aside (dead) so it stops blocking its tenant.</summary>
     public int MaxAttempts { get; set; } = 10;
+    /// <summary>
+    /// How long after its commit a message waits before delivery. Two transactions that commit within microseconds may
+    /// become visible in the other order; waiting this long lets both be visible, so their commit order is known.
+    /// </summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
-/// Delivers outbox messages to their consumers: at least once, in each tenant's commit order, as that tenant (a
-/// fresh job scope per delivery). Each delivery commits the consumer's changes with the record that it happened, so
+/// Delivers outbox messages to their consumers: at least once, in each tenant's commit order (PostgreSQL's commit
+/// timestamps, which needs <c>track_commit_timestamp = on</c>), as that tenant (a fresh job scope per delivery). Each delivery commits the consumer's changes with the record that it happened, so
 /// a message delivered again after a crash is skipped by every consumer that already has it. A failing consumer
 /// stops its tenant's queue (later messages wait, keeping the order) and is retried with a growing delay, until it
 /// is set aside after <see cref="OutboxOptions.MaxAttempts"/>. One dispatcher per tenant at a time, across nodes,
@@ -45,7 +50,7 @@ public sealed class OutboxDispatcher(
         {
             // The platform role reads across tenants (its own policy); it learns only which tenants have work.
             tenants = await db.OutboxMessages.IgnoreQueryFilters([CrmDbContext.TenantFilter])
-                .Where(m => m.ProcessedAt == null && m.DeadAt == null && m.Sequence != null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                .Where(m => m.ProcessedAt == null && m.DeadAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .Select(m => m.TenantId).Distinct().ToListAsync(cancellationToken);
         }
         var completed = 0;
@@ -64,9 +69,19 @@ public sealed class OutboxDispatcher(
         try
         {
             var completed = 0;
-            var pending = await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.ProcessedAt == null && m.DeadAt == null && m.Sequence != null)
-                .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+            var settle = options.Value.SettleTime.TotalSeconds;
+            // In commit order: committed rows only are visible, and a transaction still running will commit later than
+            // all of them. A transaction's own rows keep the order they were raised in. (A row so old that VACUUM froze
+            // its transaction id has no commit timestamp any more: it sorts first.)
+            var pending = await db.Database.SqlQuery<PendingMessage>($"""
+                SELECT id AS "Id", tenant_id AS "TenantId", sequence AS "Sequence", type AS "Type", payload AS "Payload",
+                       occurred_at AS "OccurredAt", attempts AS "Attempts", next_attempt_at AS "NextAttemptAt"
+                FROM outbox_messages
+                WHERE tenant_id = {tenant} AND processed_at IS NULL AND dead_at IS NULL
+                  AND coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity') <= now() - make_interval(secs => {settle})
+                ORDER BY coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity'), position, id
+                LIMIT {options.Value.BatchSize}
+                """).ToListAsync(cancellationToken);
             // Messages nobody consumes are marked done together, in one statement, before the next delivery.
             var unconsumed = new List<Guid>();
             foreach (var message in pending)
@@ -101,7 +116,7 @@ public sealed class OutboxDispatcher(
     /// marked done before a delivery, so the tenant's order holds.
     /// </summary>
     private async Task<Outcome> DeliverAsync(
-        CrmDbContext db, IServiceProvider services, OutboxMessage message, List<Guid> unconsumed, CancellationToken cancellationToken)
+        CrmDbContext db, IServiceProvider services, PendingMessage message, List<Guid> unconsumed, CancellationToken cancellationToken)
     {
         try
         {
@@ -115,7 +130,8 @@ public sealed class OutboxDispatcher(
                 return Outcome.NoConsumer;
             }
             await MarkProcessedAsync(db, unconsumed, cancellationToken);
-            var context = new IntegrationEventContext(message.Id, message.Sequence!.Value, message.OccurredAt);
+            var sequence = message.Sequence ?? await NumberAsync(db, message, cancellationToken);
+            var context = new IntegrationEventContext(message.Id, sequence, message.OccurredAt);
             foreach (var consumer in consumers)
                 await DeliverToAsync(message, consumer, invoker, integrationEvent, context, cancellationToken);
             await MarkProcessedAsync(db, [message.Id], cancellationToken);
@@ -128,6 +144,20 @@ public sealed class OutboxDispatcher(
             return Outcome.Failed;
         }
     }
+
+    /// <summary>The message's number in its tenant's delivery order: the next of the tenant's counter (this dispatcher holds the tenant).</summary>
+    private static async Task<long> NumberAsync(CrmDbContext db, PendingMessage message, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<long>($"""
+            WITH next AS (UPDATE tenants SET outbox_sequence = outbox_sequence + 1 WHERE id = {message.TenantId} RETURNING outbox_sequence)
+            UPDATE outbox_messages SET sequence = (SELECT outbox_sequence FROM next),
+                committed_at = coalesce(committed_at, pg_xact_commit_timestamp(xmin))
+            WHERE id = {message.Id}
+            RETURNING sequence AS "Value"
+            """).ToListAsync(cancellationToken)).Single();
+
+    /// <summary>What the dispatcher reads of a pending message.</summary>
+    private sealed record PendingMessage(
+        Guid Id, Guid TenantId, long? Sequence, string Type, string Payload, DateTimeOffset OccurredAt, int Attempts, DateTimeOffset? NextAttemptAt);
 
     private async Task MarkProcessedAsync(CrmDbContext db, List<Guid> ids, CancellationToken cancellationToken)
     {
@@ -142,7 +172,7 @@ public sealed class OutboxDispatcher(
 
     /// <summary>One consumer, in a scope and transaction of its own, together with the record of its delivery.</summary>
     private Task DeliverToAsync(
-        OutboxMessage message, string consumer, ConsumerInvoker invoker, IIntegrationEvent integrationEvent,
+        PendingMessage message, string consumer, ConsumerInvoker invoker, IIntegrationEvent integrationEvent,
         IntegrationEventContext context, CancellationToken cancellationToken) =>
         jobs.RunAsync(message.TenantId, async (services, token) =>
         {
@@ -156,7 +186,7 @@ public sealed class OutboxDispatcher(
             await transaction.CommitAsync(token);
         }, cancellationToken);
 
-    private async Task RecordFailureAsync(CrmDbContext db, OutboxMessage message, Exception exception, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(CrmDbContext db, PendingMessage message, Exception exception, CancellationToken cancellationToken)
     {
         var attempts = message.Attempts + 1;
         var now = clock.GetUtcNow();
@@ -167,11 +197,12 @@ public sealed class OutboxDispatcher(
             error = error[..OutboxMessage.ErrorMaxLength];
         logger.LogWarning(exception, "Outbox message {MessageId} ({Type}) of tenant {TenantId} failed (attempt {Attempts}{Dead})",
             message.Id, message.Type, message.TenantId, attempts, dead ? ", set aside" : "");
-        await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Attempts, attempts)
-            .SetProperty(m => m.LastError, error)
-            .SetProperty(m => m.NextAttemptAt, now + backoff)
-            .SetProperty(m => m.DeadAt, dead ? now : null), CancellationToken.None);
+        // Keeps the commit timestamp before this update replaces the row's transaction id (see OutboxMessage.CommittedAt).
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE outbox_messages SET attempts = {attempts}, last_error = {error}, next_attempt_at = {now + backoff},
+                dead_at = {(dead ? now : null)}, committed_at = coalesce(committed_at, pg_xact_commit_timestamp(xmin))
+            WHERE id = {message.Id}
+            """, CancellationToken.None);
     }
 
     /// <summary>A 64-bit advisory lock key per tenant, in a space of its own ("outbox" in the high bits).</summary>

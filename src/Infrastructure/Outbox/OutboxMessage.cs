@@ -3,10 +3,9 @@ using CrmTenancy.Domain.Common;
 namespace CrmTenancy.Infrastructure.Outbox;
 
 /// <summary>
-/// One integration event, written in the transaction of the change that raised it. <see cref="Sequence"/> is the
-/// tenant's commit order: a deferred trigger numbers the transaction's messages (in <see cref="Position"/> order) from
-/// the tenant row's counter at COMMIT, so the row lock that orders the tenant's transactions is held only for the
-/// commit itself. A row is visible to anyone else only once committed, and so only once numbered.
+/// One integration event, written in the transaction of the change that raised it. The dispatcher delivers a tenant's
+/// messages in the order their transactions committed (PostgreSQL's commit timestamps), then by
+/// <see cref="Position"/> within a transaction, and numbers them as it delivers (<see cref="Sequence"/>).
 /// </summary>
 public sealed class OutboxMessage : ITenantOwned
 {
@@ -17,13 +16,18 @@ public sealed class OutboxMessage : ITenantOwned
 
     public Guid Id { get; private set; }
     public Guid TenantId { get; private set; }
-    /// <summary>The tenant's commit order; set at COMMIT by the database (null only inside the writing transaction).</summary>
+    /// <summary>The message's number in its tenant's delivery order (commit order), given at its first delivery.</summary>
     public long? Sequence { get; private set; }
     /// <summary>The message's place among those its unit of work wrote (1, 2, ...).</summary>
     public int Position { get; private set; }
     public string Type { get; private set; }
     public string Payload { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
+    /// <summary>
+    /// When its transaction committed, kept by the dispatcher the first time it changes the row: an update gives the
+    /// row a new transaction id, whose commit timestamp would no longer be the message's.
+    /// </summary>
+    public DateTimeOffset? CommittedAt { get; private set; }
     public DateTimeOffset? ProcessedAt { get; private set; }
     public int Attempts { get; private set; }
     public DateTimeOffset? NextAttemptAt { get; private set; }

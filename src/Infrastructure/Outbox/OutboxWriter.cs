@@ -4,14 +4,13 @@ using CrmTenancy.Infrastructure.Persistence;
 namespace CrmTenancy.Infrastructure.Outbox;
 
 /// <summary>
-/// Stages integration events as outbox rows in the unit of work's transaction, in the order they were raised. Their
-/// numbers in the tenant's commit order are given by the database at COMMIT (the <c>outbox_number</c> deferred
-/// trigger of the Outbox migration, docs/decisions/0017), not here: taking them here would hold the tenant's lock
-/// across the client's round trips and serialise every writer of a tenant behind them.
+/// Stages integration events as outbox rows in the unit of work's transaction, in the order they were raised. No
+/// number is taken here: numbering at write time would need a lock per tenant held until the commit, and would
+/// serialise every writer of a tenant behind it. The dispatcher orders by commit instead (docs/decisions/0017).
 /// </summary>
 public sealed class OutboxWriter(CrmDbContext db, TimeProvider clock)
 {
-    /// <summary>The tenant row's counter, which the trigger moves (a shadow property: not domain state).</summary>
+    /// <summary>The tenant row's counter of delivered messages, which the dispatcher moves (a shadow property: not domain state).</summary>
     public const string SequenceProperty = "OutboxSequence";
 
     public void Stage(IReadOnlyList<IIntegrationEvent> events)

@@ -22,6 +22,8 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
     {
         try
         {
+            // One transaction, one save: EF Core's savepoint around the save would cost a round trip and buy nothing.
+            db.Database.AutoSavepointsEnabled = false;
             if (db.Database.CurrentTransaction is not null)
             {
                 await SaveAsync(cancellationToken);

@@ -57,36 +57,45 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
     }
 
     [Fact]
-    public async Task A_committed_change_writes_its_integration_events_numbered_per_tenant()
+    public async Task A_committed_change_writes_its_integration_events_numbered_per_tenant_as_they_are_delivered()
     {
         await CreateCustomerAsync(TenantA, "A one");
         await CreateCustomerAsync(TenantB, "B one");
         await CreateCustomerAsync(TenantA, "A two");
 
-        var messages = await MessagesAsync();
+        var written = await MessagesAsync();
+        Assert.Equal(3, written.Count);
+        Assert.All(written, m => Assert.Equal(nameof(CustomerCreated), m.Type));
+        Assert.All(written, m => Assert.Null(m.ProcessedAt));
 
-        Assert.Equal([1L, 2L], messages.Where(m => m.TenantId == TenantA).Select(m => m.Sequence));
-        Assert.Equal([1L], messages.Where(m => m.TenantId == TenantB).Select(m => m.Sequence));
-        Assert.All(messages, m => Assert.Equal(nameof(CustomerCreated), m.Type));
-        Assert.All(messages, m => Assert.Null(m.ProcessedAt));
+        await Dispatcher.DispatchAsync(CancellationToken.None);
+
+        var delivered = await MessagesAsync();
+        Assert.Equal([1L, 2L], delivered.Where(m => m.TenantId == TenantA).Select(m => m.Sequence));
+        Assert.Equal([1L], delivered.Where(m => m.TenantId == TenantB).Select(m => m.Sequence));
     }
 
     [Fact]
-    public async Task Numbers_follow_the_commit_not_the_insert_two_transactions_of_one_tenant_interleaved()
+    public async Task Delivery_follows_the_commit_not_the_insert_of_two_interleaved_transactions_of_one_tenant()
     {
-        await using var first = Fixture.For(TenantA);
-        await using var transaction = await first.Db.Database.BeginTransactionAsync();
-        var early = Customer.Create(TenantA, new CustomerDetails("Inserted first, committed last"), CustomerSource.Direct, null);
-        first.Get<IRepository<Customer>>().Add(early);
-        await first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None); // joins the open transaction: not committed
+        Guid early;
+        Guid late;
+        await using (var first = Fixture.For(TenantA))
+        {
+            await using var transaction = await first.Db.Database.BeginTransactionAsync();
+            var customer = Customer.Create(TenantA, new CustomerDetails("Inserted first, committed last"), CustomerSource.Direct, null);
+            early = customer.Id;
+            first.Get<IRepository<Customer>>().Add(customer);
+            await first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None); // joins the open transaction: not committed
 
-        var late = await CreateCustomerAsync(TenantA, "Inserted last, committed first");
-        await transaction.CommitAsync();
+            late = await CreateCustomerAsync(TenantA, "Inserted last, committed first");
+            await transaction.CommitAsync();
+        }
 
-        var messages = (await MessagesAsync()).Where(m => m.TenantId == TenantA).ToList();
-        Assert.Equal([1L, 2L], messages.Select(m => m.Sequence));
-        Assert.Contains(late.ToString(), messages[0].Payload, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(early.Id.ToString(), messages[1].Payload, StringComparison.OrdinalIgnoreCase);
+        await Dispatcher.DispatchAsync(CancellationToken.None);
+
+        Assert.Equal([late, early], Log.Deliveries.Select(d => d.CustomerId));
+        Assert.Equal([1L, 2L], Log.Deliveries.Select(d => d.Sequence));
     }
 
     [Fact]

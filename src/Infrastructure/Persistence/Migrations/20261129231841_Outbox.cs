@@ -30,6 +30,7 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     payload = table.Column<string>(type: "jsonb", nullable: false),
                     occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    committed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -94,35 +95,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 columns: new[] { "tenant_id", "sequence" },
                 unique: true);
 
-            // The tenant's commit order (docs/decisions/0017). At COMMIT, the first deferred firing in a transaction
-            // numbers all of its messages of that tenant (by position) from the tenant row's counter; the others find
-            // their row numbered. The counter's row lock is what orders two transactions of one tenant, and it is taken
-            // at the commit, so it is held for the commit alone. Other transactions' unnumbered rows are invisible
-            // (uncommitted) and committed rows are numbered, so "sequence IS NULL" is exactly this transaction's rows.
-            migrationBuilder.Sql("""
-                CREATE FUNCTION outbox_number() RETURNS trigger LANGUAGE plpgsql AS $$
-                DECLARE
-                    pending integer;
-                    last bigint;
-                BEGIN
-                    IF EXISTS (SELECT 1 FROM outbox_messages WHERE id = NEW.id AND sequence IS NOT NULL) THEN
-                        RETURN NULL;
-                    END IF;
-                    SELECT count(*) INTO pending FROM outbox_messages WHERE tenant_id = NEW.tenant_id AND sequence IS NULL;
-                    UPDATE tenants SET outbox_sequence = outbox_sequence + pending WHERE id = NEW.tenant_id
-                        RETURNING outbox_sequence INTO last;
-                    UPDATE outbox_messages m SET sequence = last - pending + n.rank
-                    FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS rank
-                          FROM outbox_messages WHERE tenant_id = NEW.tenant_id AND sequence IS NULL) n
-                    WHERE m.id = n.id;
-                    RETURN NULL;
-                END
-                $$;
-
-                CREATE CONSTRAINT TRIGGER outbox_number AFTER INSERT ON outbox_messages
-                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION outbox_number();
-                """);
-
             // The third isolation lock (docs/decisions/0014). The dispatcher finds the tenants with pending messages on
             // the platform role, so it reads the messages across tenants; deliveries are only ever read as their tenant.
             migrationBuilder.EnableTenantIsolation("outbox_messages");
@@ -132,7 +104,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS outbox_number ON outbox_messages; DROP FUNCTION IF EXISTS outbox_number();");
             migrationBuilder.DisableTenantIsolation("outbox_deliveries");
             migrationBuilder.DisableTenantIsolation("outbox_messages");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrmTenancy.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261129230302_Outbox")]
+    [Migration("20261129231841_Outbox")]
     partial class Outbox
     {
         /// <inheritdoc />
@@ -992,6 +992,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
 
                     b.Property<DateTimeOffset?>("DeadAt")
                         .HasColumnType("timestamp with time zone")
