@@ -70,7 +70,8 @@ var app = builder.Build();
 await app.Services.PrepareDatabaseAsync(app.Configuration, app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+// A status without a body (no route, method not allowed) gets a problem document, whatever Accept says.
+app.UseStatusCodePages(context => Problems.WriteForStatus(context.HttpContext));
 app.UseMiddleware<RequestLimits>();
 app.UseRateLimiter();
 app.UseAuthentication();

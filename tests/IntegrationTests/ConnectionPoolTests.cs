@@ -26,7 +26,7 @@ public sealed class ConnectionPoolTests(PersistenceFixture fixture) : Persistenc
         await SeedAsync(TenantB, "Row of B");
 
         var owner = new NpgsqlConnectionStringBuilder(Fixture.Database.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString;
-        var app = DatabaseConnections.WithAutoPrepare(DatabaseConnections.AsRole(owner, DatabaseConnections.AppRole));
+        var app = DatabaseConnections.WithTimeouts(DatabaseConnections.WithAutoPrepare(DatabaseConnections.AsRole(owner, DatabaseConnections.AppRole)));
         await using var services = BuildServices(owner);
         Assert.Equal(app, services.GetRequiredService<DatabaseConnections>().App);
         try
@@ -66,7 +66,7 @@ public sealed class ConnectionPoolTests(PersistenceFixture fixture) : Persistenc
     {
         await SeedAsync(TenantA, "Row of A");
         var owner = new NpgsqlConnectionStringBuilder(Fixture.Database.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString;
-        var app = DatabaseConnections.WithAutoPrepare(DatabaseConnections.AsRole(owner, DatabaseConnections.AppRole));
+        var app = DatabaseConnections.WithTimeouts(DatabaseConnections.WithAutoPrepare(DatabaseConnections.AsRole(owner, DatabaseConnections.AppRole)));
         await using var services = BuildServices(owner);
         try
         {

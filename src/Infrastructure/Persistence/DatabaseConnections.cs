@@ -21,8 +21,23 @@ public sealed record DatabaseConnections(string Owner, string App, string Platfo
             ?? throw new InvalidOperationException("ConnectionStrings:Crm (the database owner's connection) is not set.");
         return new DatabaseConnections(
             owner,
-            WithAutoPrepare(configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole)),
-            configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole));
+            WithTimeouts(WithAutoPrepare(configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole))),
+            WithTimeouts(configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole)));
+    }
+
+    /// <summary>
+    /// A database that does not answer (a hung server, a network that drops packets) fails a request within a bounded
+    /// time, as 503, instead of holding it: 5 s to connect, 15 s per command, unless the connection string says.
+    /// </summary>
+    public static string WithTimeouts(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Timeout"))
+            builder.Timeout = 5;
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+            builder.CommandTimeout = 15;
+        return builder.ConnectionString;
     }
 
     /// <summary>

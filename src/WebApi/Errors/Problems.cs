@@ -1,9 +1,11 @@
 using System.Text.Json;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace CrmTenancy.WebApi.Errors;
 
@@ -31,6 +33,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition Failed", "stale-etag", stale.Message),
             TenantRequiredException tenant => Problem(StatusCodes.Status403Forbidden, "Forbidden", "tenant-required", tenant.Message),
             ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", forbidden.Message),
+            _ when DatabaseFailures.IsUnavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
         if (problem is null)
@@ -38,8 +41,28 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
             problem = Problem(StatusCodes.Status500InternalServerError, "Internal Server Error", "internal", "An unexpected error occurred.");
         }
+        if (context.Response.HasStarted)
+            return false;
+        // Whatever the route had written to its headers (an ETag, a Location) does not describe an error.
+        context.Response.Clear();
         await Problems.Write(context, problem);
         return true;
+    }
+
+    /// <summary>Seconds a client should wait before retrying while the database is unavailable.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>The database is down or not answering: 503 with Retry-After, so clients retry instead of giving up.</summary>
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        logger.LogWarning(exception, "The database is unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "database-unavailable",
+            $"The database is not available at the moment; retry in {RetryAfterSeconds} seconds.");
     }
 
     private static ProblemDetails ValidationProblem(ValidationException exception)
@@ -59,6 +82,8 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
     /// <summary>Malformed JSON, wrong types, unknown fields and unbindable parameters: 400 naming the field.</summary>
     private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
     {
+        if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "unsupported-media-type", exception.Message);
         if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
             return Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", "payload-too-large", "The request body is too large.");
         if (exception.InnerException is JsonException json)
@@ -104,15 +129,31 @@ public static class Problems
     public static Task Write(HttpContext context, int status, string title, string code, string detail) =>
         Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Type = ProblemDetailsExceptionHandler.TypeBase + code });
 
+    /// <summary>
+    /// Writes <paramref name="problem"/> as <c>application/problem+json</c> whatever the request's Accept header says
+    /// (text/plain, application/xml, text/html alike): an error of this API is always a problem document, never an
+    /// HTML or plain-text page, and never a second error because no writer matched the Accept header.
+    /// </summary>
     public static async Task Write(HttpContext context, ProblemDetails problem)
     {
         problem.Instance ??= context.Request.Path;
         problem.Extensions["traceId"] = context.TraceIdentifier;
-        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = problem,
-        });
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        context.Response.StatusCode = status;
+        // As object: the runtime type is written (a validation problem keeps its errors).
+        await TypedResults.Json<object>(problem, ProblemJson, ProblemContentType, status).ExecuteAsync(context);
+    }
+
+    public const string ProblemContentType = "application/problem+json";
+
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The body of a status the framework set without one (a route that does not exist, a method not allowed).</summary>
+    public static Task WriteForStatus(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var title = ReasonPhrases.GetReasonPhrase(status);
+        var code = title.ToLowerInvariant().Replace(' ', '-');
+        return Write(context, status, title, code, $"{title}.");
     }
 }

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CrmTenancy.WebApi.Http;
 
 /// <summary>
-/// Refuses control characters in the path and query, and caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
+/// Refuses control characters in the path and query, a JSON body in any charset but UTF-8 (RFC 8259: JSON exchanged
+/// between systems is UTF-8; an unknown charset would otherwise fail deep in the reader), and caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
 /// answers early when Content-Length already says too much).
 /// </summary>
 public sealed class RequestLimits(RequestDelegate next)
@@ -18,6 +19,13 @@ public sealed class RequestLimits(RequestDelegate next)
             throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
         if (!TextInput.IsAcceptable(context.Request.Path.Value))
             throw new BadHttpRequestException("The path contains control characters.");
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
+            && contentType.MediaType.Value?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true
+            && contentType.Charset.HasValue
+            && !contentType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !contentType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            throw new BadHttpRequestException(
+                $"A JSON body must be UTF-8, not charset '{contentType.Charset}'.", StatusCodes.Status415UnsupportedMediaType);
         foreach (var (name, values) in context.Request.Query)
         {
             if (!TextInput.IsAcceptable(name) || values.Any(v => !TextInput.IsAcceptable(v)))

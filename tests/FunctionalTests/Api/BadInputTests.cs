@@ -158,4 +158,38 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
         var page = await Json(await A.GetAsync("/api/customers?search=émile"));
         Assert.Equal(1, page.GetProperty("totalCount").GetInt32());
     }
+
+    [Theory]
+    [InlineData("application/json; charset=nonsense")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=utf-16")]
+    public async Task A_json_body_in_another_charset_than_utf8_is_415_and_writes_nothing(string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/customers") { Content = new StringContent("{\"name\":\"Charset\"}") };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await A.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("unsupported-media-type", await response.Content.ReadAsStringAsync());
+        using var list = await A.GetAsync("/api/customers?search=Charset");
+        Assert.Equal(0, (await Json(list)).GetProperty("totalCount").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json")]
+    public async Task A_json_body_in_utf8_is_taken(string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/customers") { Content = new StringContent("{\"name\":\"Charset\"}") };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await A.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
 }
