@@ -39,6 +39,12 @@ public interface IRepository<T> : IReadRepository<T> where T : class
     /// <paramref name="expectedVersion"/>, and makes the save fail if the row changed in between.
     /// </summary>
     void ExpectVersion(T entity, int? expectedVersion);
+
+    /// <summary>
+    /// Locks the row of <paramref name="id"/> of the current tenant until the command commits (SELECT ... FOR UPDATE):
+    /// commands that take the same lock first run one after the other. Needs the command's transaction.
+    /// </summary>
+    Task LockAsync(Guid id, CancellationToken cancellationToken);
 }
 
 public static class ReadRepositoryExtensions

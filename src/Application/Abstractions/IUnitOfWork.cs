@@ -3,6 +3,15 @@ namespace CrmTenancy.Application.Abstractions;
 public interface IUnitOfWork
 {
     /// <summary>
+    /// Opens the command's transaction before its handler runs, so that its reads and the row locks it takes
+    /// (<see cref="IRepository{T}.LockAsync"/>) hold until the save commits.
+    /// </summary>
+    Task BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ends an open transaction without keeping anything (a handler that failed).</summary>
+    Task RollbackAsync();
+
+    /// <summary>
     /// In one transaction: publishes the pending domain events (their handlers write in it), writes the integration
     /// events to the outbox, saves once and commits (docs/decisions/0017).
     /// </summary>

@@ -53,6 +53,16 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
         db.Entry(entity).Property(nameof(AggregateRoot.Version)).OriginalValue = expected;
     }
 
+    public async Task LockAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("A row lock is held by the command's transaction; none is open.");
+        var table = db.Model.FindEntityType(typeof(T))?.GetTableName()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped to a table.");
+        var sql = "SELECT 1 FROM " + table + " WHERE id = {0} AND tenant_id = {1} FOR UPDATE";
+        await db.Database.ExecuteSqlRawAsync(sql, [id, tenant.TenantId], cancellationToken);
+    }
+
     private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
     {
         EnsureTenantScoped(specification);

@@ -5,6 +5,7 @@ using CrmTenancy.Domain.Common;
 using CrmTenancy.Infrastructure.Outbox;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace CrmTenancy.Infrastructure.Persistence;
@@ -18,39 +19,71 @@ namespace CrmTenancy.Infrastructure.Persistence;
 public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal)
     : IUnitOfWork
 {
+    private IDbContextTransaction? _transaction;
+
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        // One transaction, one save: EF Core's savepoint around the save would cost a round trip and buy nothing.
+        db.Database.AutoSavepointsEnabled = false;
+        if (_transaction is null && db.Database.CurrentTransaction is null)
+            _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+    }
+
+    public async Task RollbackAsync()
+    {
+        if (_transaction is null)
+            return;
+        await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
         try
         {
-            // One transaction, one save: EF Core's savepoint around the save would cost a round trip and buy nothing.
             db.Database.AutoSavepointsEnabled = false;
-            if (db.Database.CurrentTransaction is not null)
+            if (_transaction is null && db.Database.CurrentTransaction is not null)
             {
-                await SaveAsync(cancellationToken);
+                await SaveAsync(cancellationToken); // someone else's transaction: its owner commits
                 return;
             }
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await BeginAsync(cancellationToken);
             var wroteEvents = await SaveAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await _transaction!.CommitAsync(cancellationToken);
+            await RollbackAsync(); // only disposes: the transaction is committed
             if (wroteEvents)
                 signal.Notify();
         }
-        catch (DbUpdateConcurrencyException exception)
+        catch (Exception exception)
         {
-            // 412 answers a precondition the caller sent; a race the caller did not guard against is a 409.
-            var resource = exception.Entries.FirstOrDefault()?.Metadata.ClrType.Name ?? "resource";
-            if (preconditions.Given)
-                throw new PreconditionFailedException(resource);
-            throw new ConflictException("concurrent-update", $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
+            await RollbackAsync();
+            var translated = Translate(exception);
+            if (ReferenceEquals(translated, exception))
+                throw;
+            throw translated;
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException postgres && ConflictFor(postgres) is { } conflict)
+    }
+
+    /// <summary>Database refusals that callers can cause, as the outcomes the API answers (409, 412); others unchanged.</summary>
+    private Exception Translate(Exception exception)
+    {
+        switch (exception)
         {
-            throw conflict;
-        }
-        catch (PostgresException postgres) when (ConflictFor(postgres) is { } conflict)
-        {
-            // Deferred constraints are checked at COMMIT, where the error is not wrapped in a DbUpdateException.
-            throw conflict;
+            case DbUpdateConcurrencyException concurrency:
+            {
+                // 412 answers a precondition the caller sent; a race the caller did not guard against is a 409.
+                var resource = concurrency.Entries.FirstOrDefault()?.Metadata.ClrType.Name ?? "resource";
+                return preconditions.Given
+                    ? new PreconditionFailedException(resource)
+                    : new ConflictException("concurrent-update", $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
+            }
+            case DbUpdateException { InnerException: PostgresException postgres } when ConflictFor(postgres) is { } conflict:
+                return conflict;
+            case PostgresException postgres when ConflictFor(postgres) is { } conflict:
+                // Deferred constraints are checked at COMMIT, where the error is not wrapped in a DbUpdateException.
+                return conflict;
+            default:
+                return exception;
         }
     }
 
@@ -90,6 +123,9 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
     {
         PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation =>
             ConflictCatalogue.For(exception.ConstraintName).ToException(),
+        // A deadlock or serialization failure rolled the whole change back: the caller may simply retry.
+        PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => new ConflictException("concurrent-update",
+            "The change collided with a concurrent one and was rolled back; retry."),
         PostgresErrorCodes.ForeignKeyViolation => new ConflictException("reference",
             "The change refers to a record that no longer exists, or is still referred to by another record."),
         _ => null,

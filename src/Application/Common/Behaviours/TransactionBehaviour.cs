@@ -5,8 +5,9 @@ using MediatR;
 namespace CrmTenancy.Application.Common.Behaviours;
 
 /// <summary>
-/// Innermost: a command's changes are saved once, after its handler, together with what its domain
-/// events' handlers wrote. Repositories never save on their own. Queries pass straight through.
+/// Innermost: a command runs in one transaction, opened before its handler (its reads and row locks are in it) and
+/// committed by the save after it, together with what its domain events' handlers wrote. Repositories never save
+/// on their own. Queries pass straight through.
 /// </summary>
 public sealed class TransactionBehaviour<TRequest, TResponse>(IUnitOfWork unitOfWork) : IPipelineBehavior<TRequest, TResponse>
 {
@@ -15,9 +16,20 @@ public sealed class TransactionBehaviour<TRequest, TResponse>(IUnitOfWork unitOf
 
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        var response = await next();
-        if (IsCommand)
+        if (!IsCommand)
+            return await next();
+        // The command's transaction spans its reads, so the row locks it takes hold until its save commits.
+        await unitOfWork.BeginAsync(cancellationToken);
+        try
+        {
+            var response = await next();
             await unitOfWork.SaveChangesAsync(cancellationToken);
-        return response;
+            return response;
+        }
+        catch
+        {
+            await unitOfWork.RollbackAsync();
+            throw;
+        }
     }
 }

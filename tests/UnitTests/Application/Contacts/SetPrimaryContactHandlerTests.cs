@@ -16,7 +16,7 @@ public sealed class SetPrimaryContactHandlerTests
         var next = TestData.Contact(TestData.TenantA, "Bob", linkedTo: customer);
         var primaryElsewhere = TestData.Contact(TestData.TenantA, "Cid", linkedTo: otherCustomer, primary: true);
         var contacts = InMemory.Repository(TestData.TenantA, previous, next, primaryElsewhere);
-        var handler = new SetPrimaryContactHandler(contacts, TestData.TenantContext(TestData.TenantA));
+        var handler = new SetPrimaryContactHandler(contacts, NSubstitute.Substitute.For<CrmTenancy.Application.Abstractions.IRepository<CrmTenancy.Domain.Customers.Customer>>(), TestData.TenantContext(TestData.TenantA));
 
         await handler.Handle(new SetPrimaryContact(next.Id, ExpectedVersion: 2), CancellationToken.None);
 
@@ -33,7 +33,7 @@ public sealed class SetPrimaryContactHandlerTests
         var customer = TestData.Customer(TestData.TenantA);
         var primary = TestData.Contact(TestData.TenantA, linkedTo: customer, primary: true);
         var contacts = InMemory.Repository(TestData.TenantA, primary);
-        var handler = new SetPrimaryContactHandler(contacts, TestData.TenantContext(TestData.TenantA));
+        var handler = new SetPrimaryContactHandler(contacts, NSubstitute.Substitute.For<CrmTenancy.Application.Abstractions.IRepository<CrmTenancy.Domain.Customers.Customer>>(), TestData.TenantContext(TestData.TenantA));
 
         await handler.Handle(new SetPrimaryContact(primary.Id), CancellationToken.None);
 
@@ -47,7 +47,7 @@ public sealed class SetPrimaryContactHandlerTests
         var unlinked = TestData.Contact(TestData.TenantA, "Ann");
         var primary = TestData.Contact(TestData.TenantA, "Bob", linkedTo: customer, primary: true);
         var contacts = InMemory.Repository(TestData.TenantA, unlinked, primary);
-        var handler = new SetPrimaryContactHandler(contacts, TestData.TenantContext(TestData.TenantA));
+        var handler = new SetPrimaryContactHandler(contacts, NSubstitute.Substitute.For<CrmTenancy.Application.Abstractions.IRepository<CrmTenancy.Domain.Customers.Customer>>(), TestData.TenantContext(TestData.TenantA));
 
         var error = await Assert.ThrowsAsync<DomainRuleException>(() =>
             handler.Handle(new SetPrimaryContact(unlinked.Id), CancellationToken.None));
