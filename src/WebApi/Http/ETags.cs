@@ -18,7 +18,8 @@ public static class ETags
         var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
             return null;
-        if (EntityTagHeaderValue.TryParseList([header], out var tags) && tags.Count == 1
+        // Strict: "1" "2" (two tags without a comma) is malformed, not one tag.
+        if (EntityTagHeaderValue.TryParseStrictList([header], out var tags) && tags.Count == 1
             && int.TryParse(tags[0].Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             // A weak tag never matches under the strong comparison If-Match requires (RFC 9110 section 13.1.1).
