@@ -13,7 +13,8 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// <summary>
 /// Saves a command's changes once, in one explicit transaction that also holds what its domain events' in-process
 /// handlers wrote (bulk updates included) and the outbox rows of its integration events: all of it commits, or
-/// none of it. Database refusals that callers can cause become typed outcomes (409, 412). Inside a transaction that
+/// none of it. The transaction behaviour opens it before the handler (<see cref="BeginAsync"/>), so the command's
+/// reads and row locks are in it too. Database refusals that callers can cause become typed outcomes (409, 412). Inside a transaction that
 /// someone else opened (the outbox dispatcher's delivery), it joins it and leaves the commit to its owner.
 /// </summary>
 public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal)
