@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+builder.WebHost.ConfigureKestrel(kestrel => RequestLimits.ApplyTo(kestrel.Limits));
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);

@@ -11,6 +11,24 @@ public sealed class RequestLimits(RequestDelegate next)
 {
     public const long MaxBodyBytes = 256 * 1024;
 
+    /// <summary>
+    /// Kestrel's limits, chosen rather than inherited (docs/reliability.md): a client that sends its headers or its body
+    /// too slowly, or reads the response too slowly, loses its connection instead of holding a slot.
+    /// </summary>
+    public static void ApplyTo(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits)
+    {
+        limits.MaxRequestBodySize = MaxBodyBytes;
+        limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        limits.MaxRequestHeaderCount = 100;
+        limits.MaxRequestLineSize = 8 * 1024;
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(120);
+        limits.MinRequestBodyDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+        limits.MinResponseDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+        limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+        limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+    }
+
     public Task InvokeAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
