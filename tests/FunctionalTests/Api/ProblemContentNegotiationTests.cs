@@ -19,7 +19,6 @@ public sealed class ProblemContentNegotiationTests(ApiFactory factory) : ApiTest
     {
         var customer = (await CreateCustomerAsync(A, new { name = "Acme" })).GetProperty("id").GetString()!;
         await CreateContactAsync(A, new { firstName = "Ann", lastName = "One", email = "ann@acme.test" });
-        using var anonymous = Factory.CreateClient();
         var readOnly = await Factory.ClientForAsync(TenantA, "crm.read");
         return
         [
