@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using CrmTenancy.Application;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Infrastructure;
@@ -41,28 +39,13 @@ builder.Services.AddAuthorizationBuilder().AddScopePolicies();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-builder.Services.ConfigureHttpJsonOptions(json =>
-{
-    json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-    json.SerializerOptions.Converters.Add(new AcceptableStringConverter());
-    // An unknown field is refused (400 naming it) rather than silently dropped.
-    json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-    json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-});
+// Bodies are read exactly as the document publishes them (StrictJson): unknown fields, loose enum values and left-out
+// values of a PUT are a 400 naming the field.
+builder.Services.ConfigureHttpJsonOptions(json => StrictJson.Configure(json.SerializerOptions));
 // Binding failures (a malformed body, a query value of the wrong type) reach the one problem-details handler,
 // which names the field, instead of ending as an empty 400.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi(openApi => openApi.AddOAuth2Security().AddSchemaTransformer((schema, context, _) =>
-{
-    // Strings are read by AcceptableStringConverter, which hides their type from the schema generator: restore it.
-    if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
-        schema.Type = (context.JsonPropertyInfo?.IsSetNullable ?? false)
-            ? Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null
-            : Microsoft.OpenApi.JsonSchemaType.String;
-    if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null)
-        schema.Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
-    return Task.CompletedTask;
-}));
+builder.Services.AddOpenApi(openApi => openApi.AddOAuth2Security().DescribeStrictTypes());
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Domain.Users;
 
 namespace CrmTenancy.Application.Abstractions;
@@ -27,7 +28,7 @@ public interface IPublicLinks
 
 public sealed record ClientSummary(
     Guid Id, string ClientId, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> RedirectUris,
-    DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt, DateTimeOffset? RevokedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt, DateTimeOffset? RevokedAt, int Version) : IVersioned;
 
 public sealed record ClientWithSecret(ClientSummary Client, string ClientSecret);
 
@@ -44,9 +45,16 @@ public interface IClientRegistry
     Task<ClientWithSecret> RegisterAsync(
         Guid tenantId, string name, IReadOnlyList<string> scopes, IReadOnlyList<string> redirectUris, CancellationToken cancellationToken);
 
-    /// <summary>A new secret for an active client (the old one stops working); null when there is no such client.</summary>
-    Task<string?> RotateSecretAsync(Guid tenantId, Guid id, CancellationToken cancellationToken);
+    /// <summary>
+    /// A new secret for an active client (the old one stops working) and the client's new version; null when there is no
+    /// such client. Throws <see cref="Common.Errors.PreconditionFailedException"/> when <paramref name="expectedVersion"/>
+    /// is given and is not the client's version.
+    /// </summary>
+    Task<(string Secret, int Version)?> RotateSecretAsync(Guid tenantId, Guid id, int? expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Revokes the client: its secret and its access tokens stop working. False when there is no such client.</summary>
-    Task<bool> RevokeAsync(Guid tenantId, Guid id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes the client: its secret and its access tokens stop working. False when there is no such client; a
+    /// precondition failure as for <see cref="RotateSecretAsync"/>.
+    /// </summary>
+    Task<bool> RevokeAsync(Guid tenantId, Guid id, int? expectedVersion, CancellationToken cancellationToken);
 }

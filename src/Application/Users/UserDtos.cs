@@ -19,7 +19,7 @@ public sealed class UserDto : IProjection<User, UserDto>, IVersioned
     static IQueryable<UserDto> IProjection<User, UserDto>.ProjectFrom(IQueryable<User> source) => UserMapper.ProjectToDto(source);
 }
 
-public sealed class InvitationDto : IProjection<Invitation, InvitationDto>
+public sealed class InvitationDto : IProjection<Invitation, InvitationDto>, IVersioned
 {
     public Guid Id { get; init; }
     public string Email { get; init; } = "";
@@ -27,6 +27,7 @@ public sealed class InvitationDto : IProjection<Invitation, InvitationDto>
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }
+    public int Version { get; init; }
 
     static IQueryable<InvitationDto> IProjection<Invitation, InvitationDto>.ProjectFrom(IQueryable<Invitation> source) =>
         UserMapper.ProjectToDto(source);

@@ -16,6 +16,9 @@ public abstract class AggregateRoot : Entity, IAuditable
     /// </summary>
     public int Version { get; private set; }
 
+    /// <summary>The version a row has once its creation is saved.</summary>
+    public const int InitialVersion = 1;
+
     public DateTimeOffset CreatedAt { get; private set; }
     public string? CreatedBy { get; private set; }
     public DateTimeOffset? UpdatedAt { get; private set; }
@@ -29,7 +32,7 @@ public abstract class AggregateRoot : Entity, IAuditable
     {
         CreatedAt = at;
         CreatedBy = by;
-        Version = 1;
+        Version = InitialVersion;
     }
 
     void IAuditable.StampUpdated(DateTimeOffset at, string? by)

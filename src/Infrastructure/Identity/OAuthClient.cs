@@ -34,6 +34,8 @@ public sealed class OAuthClient
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? SecretRotatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
+    /// <summary>Starts at 1 and grows with each change (a rotation, the revocation): the ETag If-Match compares.</summary>
+    public int Version { get; private set; } = 1;
 
     public bool IsPublic => Type == ClientType.Public;
 
@@ -74,7 +76,14 @@ public sealed class OAuthClient
             throw new InvalidOperationException("A public client has no secret.");
         SecretHash = secretHash;
         SecretRotatedAt = now;
+        Version++;
     }
 
-    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+    public void Revoke(DateTimeOffset now)
+    {
+        if (RevokedAt is not null)
+            return;
+        RevokedAt = now;
+        Version++;
+    }
 }

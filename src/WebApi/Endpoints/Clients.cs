@@ -5,6 +5,7 @@ using CrmTenancy.Application.Clients.RegisterClient;
 using CrmTenancy.Application.Clients.RevokeClient;
 using CrmTenancy.Application.Clients.RotateClientSecret;
 using CrmTenancy.WebApi.Auth;
+using CrmTenancy.WebApi.Http;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,26 +27,27 @@ public sealed class Clients : IEndpointGroup
     public static Task<IReadOnlyList<ClientSummary>> List(IMediator mediator, CancellationToken cancellationToken) =>
         mediator.Send(new ListClients(), cancellationToken);
 
-    public static Task<ClientSummary> Get(Guid id, IMediator mediator, CancellationToken cancellationToken) =>
-        mediator.Send(new GetClient(id), cancellationToken);
+    public static Task<IResult> Get(Guid id, IMediator mediator, HttpContext context) =>
+        Resources.Read(mediator, context, new GetClient(id));
 
     public static async Task<Created<ClientWithSecret>> Register(RegisterClient command, IMediator mediator, HttpContext context)
     {
         var created = await mediator.Send(command, context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ETag = ETags.For(created.Client.Version);
         return TypedResults.Created($"/api/clients/{created.Client.Id}", created);
     }
 
-    public static async Task<Ok<RotatedSecret>> Rotate(Guid id, IMediator mediator, HttpContext context)
+    public static async Task<IResult> Rotate(Guid id, IMediator mediator, HttpContext context)
     {
-        var rotated = await mediator.Send(new RotateClientSecret(id), context.RequestAborted);
+        var rotated = await mediator.Send(new RotateClientSecret(id, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(rotated);
+        return Resources.Ok(context, rotated);
     }
 
-    public static async Task<NoContent> Revoke(Guid id, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<NoContent> Revoke(Guid id, IMediator mediator, HttpContext context)
     {
-        await mediator.Send(new RevokeClient(id), cancellationToken);
+        await mediator.Send(new RevokeClient(id, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
         return TypedResults.NoContent();
     }
 }

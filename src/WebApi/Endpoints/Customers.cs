@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CrmTenancy.Application.Common.Paging;
 using CrmTenancy.Application.Customers;
 using CrmTenancy.Application.Customers.AssignCustomer;
@@ -74,7 +75,8 @@ public sealed class Customers : IEndpointGroup
     public static Task<IResult> ChangeStatus(Guid id, StatusChange body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
-    public sealed record Assignment(Guid? AssigneeId);
+    /// <summary>The assignee is always sent: an id to assign, null to unassign (an empty body is refused, not an unassign).</summary>
+    public sealed record Assignment([property: JsonRequired] Guid? AssigneeId);
 
     public static Task<IResult> Assign(Guid id, Assignment body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new AssignCustomer(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));

@@ -52,15 +52,16 @@ public sealed class Team : IEndpointGroup
     public static Task<IReadOnlyList<InvitationDto>> ListInvitations(IMediator mediator, CancellationToken cancellationToken) =>
         mediator.Send(new ListInvitations(), cancellationToken);
 
-    public static async Task<Created<InvitationDto>> Invite(InviteUser command, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<Created<InvitationDto>> Invite(InviteUser command, IMediator mediator, HttpContext context)
     {
-        var invitation = await mediator.Send(command, cancellationToken);
+        var invitation = await mediator.Send(command, context.RequestAborted);
+        context.Response.Headers.ETag = ETags.For(invitation.Version);
         return TypedResults.Created($"/api/team/invitations/{invitation.Id}", invitation);
     }
 
-    public static async Task<NoContent> RevokeInvitation(Guid id, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<NoContent> RevokeInvitation(Guid id, IMediator mediator, HttpContext context)
     {
-        await mediator.Send(new RevokeInvitation(id), cancellationToken);
+        await mediator.Send(new RevokeInvitation(id, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -88,7 +88,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             return Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", "payload-too-large", "The request body is too large.");
         if (exception.InnerException is JsonException json)
         {
-            var field = JsonPathToField(json.Path);
+            var field = MissingField(json) ?? JsonPathToField(json.Path);
             var message = DescribeJsonError(json, field);
             var errors = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] };
             return new HttpValidationProblemDetails(errors)
@@ -106,11 +106,24 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
     private static string DescribeJsonError(JsonException json, string field) => json.Message switch
     {
         var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a field of this request.",
+        var m when m.Contains(MissingRequired, StringComparison.Ordinal) => $"'{field}' is required (send null to clear it where that is allowed).",
         var m when m.Contains("control characters", StringComparison.Ordinal) => "The text contains control characters.",
         var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
             "The value has the wrong type, or is not one of the allowed values.",
         _ => "The body is not well-formed JSON.",
     };
+
+    private const string MissingRequired = "missing required properties including: ";
+
+    /// <summary>The first field a body left out that the request requires (the serializer lists them quoted).</summary>
+    private static string? MissingField(JsonException json)
+    {
+        var at = json.Message.IndexOf(MissingRequired, StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        var names = json.Message[(at + MissingRequired.Length)..].Split('\'', StringSplitOptions.RemoveEmptyEntries);
+        return names.Length > 0 ? names[0] : null;
+    }
 
     private static ProblemDetails Problem(int status, string title, string code, string detail) =>
         new() { Status = status, Title = title, Type = TypeBase + code, Detail = detail };

@@ -56,6 +56,11 @@ public sealed class BadInputTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("/api/customers?assigneeId=nope", "assigneeId")]
     [InlineData("/api/contacts?type=enemy", "type")]
     [InlineData("/api/contacts?pageSize=0", "pageSize")]
+    [InlineData("/api/customers?page=%201", "page")]
+    [InlineData("/api/customers?page=1%20", "page")]
+    [InlineData("/api/customers?pageSize=%0910", "pageSize")]
+    [InlineData("/api/contacts?page=+1", "page")]
+    [InlineData("/api/contacts?customerId=%200198a000-0000-7000-8000-000000000000", "customerId")]
     public async Task Bad_query_parameters_get_a_400_naming_them(string url, string parameter)
     {
         using var response = await A.GetAsync(url);

@@ -64,7 +64,7 @@ public sealed class RecordVisibilityTests(ApiFactory factory) : ApiTest(factory)
             (HttpMethod.Delete, $"/api/customers/{customerId}/tags/owls", null),
             (HttpMethod.Post, $"/api/customers/{customerId}/purchases", new { amount = 10m }),
             (HttpMethod.Put, $"/api/customers/{customerId}/assignee", new { assigneeId = _m2.Id }),
-            (HttpMethod.Put, $"/api/contacts/{contactId}", new { firstName = "Taken", lastName = "Over" }),
+            (HttpMethod.Put, $"/api/contacts/{contactId}", new { firstName = "Taken", lastName = "Over", type = "other" }),
             (HttpMethod.Post, $"/api/contacts/{contactId}/primary", null),
             (HttpMethod.Delete, $"/api/contacts/{contactId}", null),
             (HttpMethod.Delete, $"/api/customers/{customerId}", null),

@@ -38,3 +38,10 @@ public interface IConditionalCommand
 
 /// <summary>Wraps a domain event for in-process handlers (MediatR notifications), inside the command's transaction.</summary>
 public sealed record DomainEventNotification<TEvent>(TEvent DomainEvent) : INotification;
+
+/// <summary>
+/// Marks a body that replaces a whole representation (a PUT). A field left out becomes empty where it has an empty
+/// form (text, an optional link); a value that has none (an enum, a number, a flag) must be sent: the API refuses the
+/// body (400 naming the field) rather than reset it to a default.
+/// </summary>
+public interface IReplacement;

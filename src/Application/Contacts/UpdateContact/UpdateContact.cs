@@ -10,7 +10,7 @@ using MediatR;
 namespace CrmTenancy.Application.Contacts.UpdateContact;
 
 /// <summary>Replaces the contact's fields (a PUT), including its customer link.</summary>
-public sealed record UpdateContact : ContactInput, ICommand<Unit>, IConditionalCommand
+public sealed record UpdateContact : ContactInput, ICommand<Unit>, IConditionalCommand, IReplacement
 {
     /// <summary>From the route, never from the body.</summary>
     [JsonIgnore]

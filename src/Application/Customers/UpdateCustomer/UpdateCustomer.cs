@@ -9,7 +9,7 @@ using MediatR;
 namespace CrmTenancy.Application.Customers.UpdateCustomer;
 
 /// <summary>Replaces the descriptive fields (a PUT): fields left out become empty.</summary>
-public sealed record UpdateCustomer : CustomerInput, ICommand<Unit>, IConditionalCommand
+public sealed record UpdateCustomer : CustomerInput, ICommand<Unit>, IConditionalCommand, IReplacement
 {
     /// <summary>From the route, never from the body.</summary>
     [JsonIgnore]

@@ -55,6 +55,7 @@ public sealed class InviteUserHandler(
             Invitation token: {token}
             """), cancellationToken);
 
-        return new InvitationDto { Id = invitation.Id, Email = invitation.Email, Role = invitation.Role, ExpiresAt = invitation.ExpiresAt, CreatedAt = now };
+        return new InvitationDto { Id = invitation.Id, Email = invitation.Email, Role = invitation.Role, ExpiresAt = invitation.ExpiresAt, CreatedAt = now,
+            Version = AggregateRoot.InitialVersion };
     }
 }

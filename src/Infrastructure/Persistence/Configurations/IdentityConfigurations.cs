@@ -23,6 +23,7 @@ public sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthCli
         builder.HasIndex(c => new { c.TenantId, c.ClientId });
         // The tenant key every tenant table has (a platform client's tenant is null).
         builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
+        builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Ignore(c => c.IsPublic);
         builder.Ignore(c => c.AllowsAuthorizationCode);
     }
