@@ -13,8 +13,10 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// </summary>
 public sealed class DbContexts(DatabaseConnections connections, TimeProvider clock)
 {
+    // No tenant: the interceptor sets app.tenant_id to empty, and replaces a pooled connection the server dropped.
     private readonly DbContextOptions<CrmDbContext> _platform =
-        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Platform).Options;
+        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Platform)
+            .AddInterceptors(new TenantConnectionInterceptor(new TenantContext())).Options;
 
     /// <summary>A context on the platform role: no tenant is resolved, so the Tenant filter must be ignored explicitly.</summary>
     public CrmDbContext Platform() => new(_platform, new TenantContext());

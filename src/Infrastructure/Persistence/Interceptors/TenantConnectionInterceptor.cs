@@ -9,6 +9,11 @@ namespace CrmTenancy.Infrastructure.Persistence.Interceptors;
 /// is (app.tenant_id, read by the row-level security policies), or that there is none (empty: no tenant rows).
 /// It is set on every open, so a pooled connection never answers with the previous user's tenant; Npgsql also
 /// resets session state when a connection returns to the pool.
+/// <para>
+/// Being the first statement on every connection the context opens, it is also where a pooled connection the server
+/// dropped (a restart: 57P01) is found before any work was sent on it: the pool is cleared and the connection opened
+/// afresh, once (<see cref="DeadConnections"/>), so the request does not fail for it.
+/// </para>
 /// </summary>
 public sealed class TenantConnectionInterceptor(ITenantContext tenant) : DbConnectionInterceptor
 {
@@ -16,11 +21,37 @@ public sealed class TenantConnectionInterceptor(ITenantContext tenant) : DbConne
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        try
+        {
+            SetTenant(connection);
+        }
+        catch (Exception exception) when (DeadConnections.IsDead(exception))
+        {
+            DeadConnections.Reopen(connection);
+            SetTenant(connection);
+        }
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await SetTenantAsync(connection, cancellationToken);
+        }
+        catch (Exception exception) when (DeadConnections.IsDead(exception))
+        {
+            await DeadConnections.ReopenAsync(connection, cancellationToken);
+            await SetTenantAsync(connection, cancellationToken);
+        }
+    }
+
+    private void SetTenant(DbConnection connection)
+    {
         using var command = Command(connection);
         command.ExecuteNonQuery();
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    private async Task SetTenantAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = Command(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -38,9 +38,13 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     /// Whether what a valid token names is still good, in one round trip: its client is active (a tenant's client in an
     /// active tenant, and the token's own tenant for client credentials); for a person, the account is active, in an
     /// active tenant, and its security stamp is the one the token was issued with. Null when any of it fails.
-    /// It runs on every API request, so it is one prepared SQL statement on its own data source, without a DbContext.
+    /// It runs on every API request, so it is one prepared SQL statement on its own data source, without a DbContext;
+    /// a pooled connection the server dropped is replaced once (<see cref="DeadConnections"/>).
     /// </summary>
-    public async Task<TokenSubjectState?> CheckAsync(AccessTokenClaims token, CancellationToken cancellationToken)
+    public Task<TokenSubjectState?> CheckAsync(AccessTokenClaims token, CancellationToken cancellationToken) =>
+        DeadConnections.ReadAsync(_checks, ct => CheckOnceAsync(token, ct), cancellationToken);
+
+    private async Task<TokenSubjectState?> CheckOnceAsync(AccessTokenClaims token, CancellationToken cancellationToken)
     {
         Guid accountId = default;
         if (token.IsUser && !Guid.TryParse(token.Subject, out accountId))
