@@ -38,6 +38,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<Preconditions>();
+        services.AddScoped<ICommittedResources, CommittedResources>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();

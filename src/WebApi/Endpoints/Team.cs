@@ -65,9 +65,6 @@ public sealed class Team : IEndpointGroup
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> AfterChange(IMediator mediator, HttpContext context, Guid id, IRequest<Unit> command)
-    {
-        await mediator.Send(command, context.RequestAborted);
-        return await Resources.Read(mediator, context, new GetUser(id));
-    }
+    private static Task<IResult> AfterChange(IMediator mediator, HttpContext context, Guid id, IRequest<Unit> command) =>
+        Resources.AfterChange(mediator, context, command, new GetUser(id));
 }

@@ -45,3 +45,13 @@ public sealed record DomainEventNotification<TEvent>(TEvent DomainEvent) : INoti
 /// body (400 naming the field) rather than reset it to a default.
 /// </summary>
 public interface IReplacement;
+
+/// <summary>
+/// A query for one resource by its id. After a command created or changed that resource in the same request, the API
+/// answers with what the command committed (<see cref="Abstractions.ICommittedResources"/>) rather than reading it
+/// again: no second round trip, and no error answered for a change that is already committed.
+/// </summary>
+public interface IGetById<TEntity, TDto> : IQuery<TDto> where TDto : Mapping.IProjection<TEntity, TDto>
+{
+    Guid Id { get; }
+}

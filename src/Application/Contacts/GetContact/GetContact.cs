@@ -6,7 +6,7 @@ using MediatR;
 
 namespace CrmTenancy.Application.Contacts.GetContact;
 
-public sealed record GetContact(Guid Id) : IQuery<ContactDto>;
+public sealed record GetContact(Guid Id) : IGetById<Contact, ContactDto>;
 
 public sealed class GetContactHandler(IReadRepository<Contact> contacts, ITenantContext tenant) : IRequestHandler<GetContact, ContactDto>
 {

@@ -6,7 +6,7 @@ using MediatR;
 
 namespace CrmTenancy.Application.Customers.GetCustomer;
 
-public sealed record GetCustomer(Guid Id) : IQuery<CustomerDto>;
+public sealed record GetCustomer(Guid Id) : IGetById<Customer, CustomerDto>;
 
 public sealed class GetCustomerHandler(IReadRepository<Customer> customers, ITenantContext tenant)
     : IRequestHandler<GetCustomer, CustomerDto>

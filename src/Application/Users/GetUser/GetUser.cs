@@ -6,7 +6,7 @@ using MediatR;
 
 namespace CrmTenancy.Application.Users.GetUser;
 
-public sealed record GetUser(Guid Id) : IQuery<UserDto>, ITenantAdminRequest;
+public sealed record GetUser(Guid Id) : IGetById<User, UserDto>, ITenantAdminRequest;
 
 public sealed class GetUserHandler(IReadRepository<User> users, ITenantContext tenant) : IRequestHandler<GetUser, UserDto>
 {
