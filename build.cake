@@ -113,6 +113,8 @@ Task("Run").IsDependentOn("Build").Does(() =>
                 ["Database__SeedDemoData"] = "true",
                 // The development mail sender's folder, at the repository root whatever the process's directory.
                 ["Email__PickupDirectory"] = MakeAbsolute(Directory("./.data/mail")).FullPath,
+                // The Data Protection key ring that encrypts the signing keys: beside the database, never in it.
+                ["DataProtection__KeyRingPath"] = MakeAbsolute(Directory("./.data/keys")).FullPath,
             },
         });
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Events;
+using CrmTenancy.Infrastructure.Idempotency;
 using CrmTenancy.Infrastructure.Outbox;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Email;
@@ -8,6 +9,7 @@ using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Persistence.Interceptors;
 using CrmTenancy.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,8 +41,13 @@ public static class DependencyInjection
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<Preconditions>();
         services.AddScoped<ICommittedResources, CommittedResources>();
+        services.AddScoped<IdempotentRequest>();
+        services.AddScoped<IdempotencyStore>();
+        services.AddHostedService<IdempotencyRetentionService>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
+        AddDataProtection(services, configuration);
+        services.AddSingleton<SigningKeyProtector>();
         services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<AccessTokenIssuer>();
@@ -63,6 +70,22 @@ public static class DependencyInjection
     }
 
     /// <summary>The transactional outbox: its writer in the unit of work, the dispatcher, and every consumer found by scanning.</summary>
+    /// <summary>
+    /// The key ring that encrypts the signing keys at rest. It must not live in the database: DataProtection:KeyRingPath
+    /// names a directory every API node shares (a mounted volume or secret store in production), and
+    /// DataProtection:CertificatePath (with CertificatePassword) a PFX that encrypts the ring itself. Without a path the
+    /// framework's default location for the user is used.
+    /// </summary>
+    private static void AddDataProtection(IServiceCollection services, IConfiguration configuration)
+    {
+        var dataProtection = services.AddDataProtection().SetApplicationName("CrmTenancy");
+        if (configuration["DataProtection:KeyRingPath"] is { Length: > 0 } ring)
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(ring));
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
+            dataProtection.ProtectKeysWithCertificate(
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(certificate, configuration["DataProtection:CertificatePassword"]));
+    }
+
     private static void AddOutbox(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));

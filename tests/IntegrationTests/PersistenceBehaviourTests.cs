@@ -8,6 +8,8 @@ using CrmTenancy.Infrastructure.Persistence.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
+using CrmTenancy.IntegrationTests.Identity;
+
 namespace CrmTenancy.IntegrationTests;
 
 public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : PersistenceTest(fixture)
@@ -159,7 +161,7 @@ public sealed class PersistenceBehaviourTests(PersistenceFixture fixture) : Pers
     [Fact]
     public async Task The_signing_key_is_generated_once_and_survives_a_new_store()
     {
-        var source = new DatabaseSigningKeySource(Fixture.Services.GetRequiredServiceScopeFactory(), Fixture.Clock);
+        var source = SigningKeySources.Database(Fixture.Services, Fixture.Clock);
         var first = await new SigningKeyStore(source, Fixture.Clock, Microsoft.Extensions.Options.Options.Create(new TokenOptions())).CurrentAsync(CancellationToken.None);
         var second = await new SigningKeyStore(source, Fixture.Clock, Microsoft.Extensions.Options.Options.Create(new TokenOptions())).CurrentAsync(CancellationToken.None);
         Assert.Equal(first.KeyId, second.KeyId);

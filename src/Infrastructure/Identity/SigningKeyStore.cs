@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CrmTenancy.Infrastructure.Identity;
 
@@ -129,20 +130,35 @@ public interface ISigningKeySource
     Task RotateAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Keys in the signing_keys table, shared by every node of the API.</summary>
-public sealed class DatabaseSigningKeySource(IServiceScopeFactory scopes, TimeProvider clock) : ISigningKeySource
+/// <summary>
+/// Keys in the signing_keys table, shared by every node of the API, their private keys encrypted at rest
+/// (<see cref="SigningKeyProtector"/>). A key stored in clear (before encryption) is encrypted when it is loaded; a key
+/// this node's key ring cannot decrypt is left as it is and not used, and a new key is made when no usable one is active.
+/// </summary>
+public sealed class DatabaseSigningKeySource(
+    IServiceScopeFactory scopes, TimeProvider clock, SigningKeyProtector protector, ILogger<DatabaseSigningKeySource> logger) : ISigningKeySource
 {
     public async Task<IReadOnlyList<SigningKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        var stored = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-        if (stored.Any(k => k.RetiredAt is null))
-            return stored;
-        var key = SigningKey.Generate(clock.GetUtcNow());
-        db.SigningKeys.Add(key);
+        var usable = new List<SigningKey>();
+        foreach (var stored in await db.SigningKeys.OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken))
+        {
+            if (!SigningKeyProtector.IsProtected(stored.PrivateKey))
+            {
+                usable.Add(stored.WithPrivateKey(stored.PrivateKey));
+                stored.StorePrivateKey(protector.Protect(stored.PrivateKey));
+            }
+            else if (protector.Unprotect(stored.PrivateKey) is { } privateKey)
+                usable.Add(stored.WithPrivateKey(privateKey));
+            else
+                logger.LogError("Signing key {KeyId} cannot be decrypted with this node's Data Protection key ring; it is not used", stored.KeyId);
+        }
+        if (!usable.Any(k => k.RetiredAt is null))
+            usable.Insert(0, Add(db, clock.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
-        return [key, .. stored];
+        return usable;
     }
 
     public async Task RotateAsync(CancellationToken cancellationToken)
@@ -152,7 +168,15 @@ public sealed class DatabaseSigningKeySource(IServiceScopeFactory scopes, TimePr
         var now = clock.GetUtcNow();
         foreach (var active in await db.SigningKeys.Where(k => k.RetiredAt == null).ToListAsync(cancellationToken))
             active.Retire(now);
-        db.SigningKeys.Add(SigningKey.Generate(now));
+        Add(db, now);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Generates a key and adds it encrypted; returns it in clear.</summary>
+    private SigningKey Add(CrmDbContext db, DateTimeOffset now)
+    {
+        var key = SigningKey.Generate(now);
+        db.SigningKeys.Add(key.WithPrivateKey(protector.Protect(key.PrivateKey)));
+        return key;
     }
 }

@@ -2,6 +2,7 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Infrastructure.Idempotency;
 using CrmTenancy.Infrastructure.Outbox;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,8 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// reads and row locks are in it too. Database refusals that callers can cause become typed outcomes (409, 412). Inside a transaction that
 /// someone else opened (the outbox dispatcher's delivery), it joins it and leaves the commit to its owner.
 /// </summary>
-public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal)
+public sealed class UnitOfWork(
+    CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal, IdempotencyStore idempotency)
     : IUnitOfWork
 {
     private IDbContextTransaction? _transaction;
@@ -26,8 +28,20 @@ public sealed class UnitOfWork(CrmDbContext db, IMediator mediator, Precondition
     {
         // One transaction, one save: EF Core's savepoint around the save would cost a round trip and buy nothing.
         db.Database.AutoSavepointsEnabled = false;
-        if (_transaction is null && db.Database.CurrentTransaction is null)
-            _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (_transaction is not null || db.Database.CurrentTransaction is not null)
+            return;
+        _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // A request sent with an Idempotency-Key claims it first, in this transaction: the record exists exactly
+            // when the command's effect does, and a duplicate stops here before the handler runs.
+            await idempotency.ClaimAsync(cancellationToken);
+        }
+        catch
+        {
+            await RollbackAsync();
+            throw;
+        }
     }
 
     public async Task RollbackAsync()

@@ -38,6 +38,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Migrate", "false");
         builder.UseSetting("Database:SeedDemoData", "false");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        // One key ring for every host of the run: a host made by WithWebHostBuilder reads the signing keys the first stored.
+        builder.UseSetting("DataProtection:KeyRingPath", Path.Combine(MailDirectory, "..", Path.GetFileName(MailDirectory) + "-keys"));
         // Every test signs in from the same (absent) address; RateLimitTests checks the limits with small ones.
         builder.UseSetting("RateLimits:SignInPerMinute", "1000000");
         builder.UseSetting("RateLimits:SignUpPerHour", "1000000");
