@@ -31,7 +31,7 @@ public static class DependencyInjection
         services.AddScoped<TenantConnectionInterceptor>();
         services.AddDbContext<CrmDbContext>((sp, options) => options
             .UseCrmPostgres(connections.App)
-            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), sp.GetRequiredService<TenantConnectionInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), sp.GetRequiredService<TenantConnectionInterceptor>(), RowLockInterceptor.Instance));
         services.AddSingleton<DbContexts>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
         services.AddSingleton<ITenantJobRunner, TenantJobRunner>();

@@ -16,4 +16,14 @@ public interface IUnitOfWork
     /// events to the outbox, saves once and commits (docs/decisions/0017).
     /// </summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the command lost a race it did not ask to be told about: a deadlock, a
+    /// serialization failure, or a row changed by another request when no If-Match was given. Its transaction was
+    /// rolled back, and running the command again on what is committed now is safe.
+    /// </summary>
+    bool IsConcurrencyVictim(Exception exception);
+
+    /// <summary>Forgets everything a failed attempt loaded, changed or claimed, so the command can run again afresh.</summary>
+    void Reset();
 }

@@ -56,6 +56,9 @@ public sealed class IdempotencyStore(CrmDbContext db, IdempotentRequest request,
         request.Claimed = true;
     }
 
+    /// <summary>An attempt that claimed the key was rolled back: the next attempt claims it again.</summary>
+    public void Forget() => request.Claimed = false;
+
     /// <summary>Records the answer of the request that claimed the key (after its command committed).</summary>
     public Task CompleteAsync(int status, string? contentType, string? location, string? etag, byte[] body, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""

@@ -3,6 +3,7 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Mapping;
 using CrmTenancy.Application.Common.Specifications;
+using CrmTenancy.Infrastructure.Persistence.Interceptors;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Infrastructure.Persistence.Specifications;
 using Microsoft.EntityFrameworkCore;
@@ -66,7 +67,10 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
     private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
     {
         EnsureTenantScoped(specification);
-        return EfSpecificationEvaluator.Default.GetQuery(db.Set<T>().AsQueryable(), specification, criteriaOnly);
+        var query = EfSpecificationEvaluator.Default.GetQuery(db.Set<T>().AsQueryable(), specification, criteriaOnly);
+        return specification is ILocksForChange && !criteriaOnly && db.Database.CurrentTransaction is not null
+            ? query.TagWith(RowLockInterceptor.Tag)
+            : query;
     }
 
     private void EnsureTenantScoped(ISpecification<T> specification)

@@ -44,6 +44,18 @@ public sealed class UnitOfWork(
         }
     }
 
+    public bool IsConcurrencyVictim(Exception exception) =>
+        exception is ConflictException { Code: ConflictException.ConcurrentUpdate }
+        || (exception as PostgresException ?? exception.InnerException as PostgresException) is
+            { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    public void Reset()
+    {
+        db.ChangeTracker.Clear();
+        preconditions.Given = false;
+        idempotency.Forget();
+    }
+
     public async Task RollbackAsync()
     {
         if (_transaction is null)
@@ -90,7 +102,7 @@ public sealed class UnitOfWork(
                 var resource = concurrency.Entries.FirstOrDefault()?.Metadata.ClrType.Name ?? "resource";
                 return preconditions.Given
                     ? new PreconditionFailedException(resource)
-                    : new ConflictException("concurrent-update", $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
+                    : new ConflictException(ConflictException.ConcurrentUpdate, $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
             }
             case DbUpdateException { InnerException: PostgresException postgres } when ConflictFor(postgres) is { } conflict:
                 return conflict;
@@ -139,7 +151,7 @@ public sealed class UnitOfWork(
         PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation =>
             ConflictCatalogue.For(exception.ConstraintName).ToException(),
         // A deadlock or serialization failure rolled the whole change back: the caller may simply retry.
-        PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => new ConflictException("concurrent-update",
+        PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => new ConflictException(ConflictException.ConcurrentUpdate,
             "The change collided with a concurrent one and was rolled back; retry."),
         PostgresErrorCodes.ForeignKeyViolation => new ConflictException("reference",
             "The change refers to a record that no longer exists, or is still referred to by another record."),

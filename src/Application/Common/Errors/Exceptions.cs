@@ -12,6 +12,9 @@ public sealed class NotFoundException(string resource, Guid id) : Exception($"{r
 /// <summary>The request conflicts with current state (a duplicate business key, a refused transition).</summary>
 public sealed class ConflictException(string code, string message) : Exception(message)
 {
+    /// <summary>The change lost a race with another one and was rolled back whole: retrying it is safe.</summary>
+    public const string ConcurrentUpdate = "concurrent-update";
+
     public string Code { get; } = code;
 }
 

@@ -30,6 +30,12 @@ public interface IPlatformRequest : IAllowWithoutTenant;
 /// </summary>
 public interface ITenantAdminRequest;
 
+/// <summary>
+/// Marks a command with an effect outside the database (an email): it is never run a second time after an attempt
+/// that lost a race (<see cref="Behaviours.TransactionBehaviour{TRequest, TResponse}"/>); the caller gets the 409.
+/// </summary>
+public interface IRunsOnce;
+
 /// <summary>A command that honours an If-Match precondition on the aggregate it changes.</summary>
 public interface IConditionalCommand
 {

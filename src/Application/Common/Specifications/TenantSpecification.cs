@@ -62,7 +62,7 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
 }
 
 /// <summary>One tenant-owned aggregate by id, tracked for a command to change it.</summary>
-public sealed class ByIdSpecification<T> : TenantSpecification<T> where T : AggregateRoot, ITenantOwned
+public sealed class ByIdSpecification<T> : TenantSpecification<T>, ILocksForChange where T : AggregateRoot, ITenantOwned
 {
     public ByIdSpecification(ITenantContext tenant, Guid id) : base(tenant) => Query.Where(e => e.Id == id);
 }
@@ -75,3 +75,10 @@ public sealed class ReadByIdSpecification<T> : TenantSpecification<T> where T : 
         Query.Where(e => e.Id == id).AsNoTracking();
     }
 }
+
+/// <summary>
+/// A specification whose rows a command is about to change: inside the command's transaction they are read with a row
+/// lock (FOR NO KEY UPDATE), so two changes of one row run one after the other, each on what the other committed,
+/// instead of both reading it and one failing at the save. Conditional changes (If-Match) still compare versions.
+/// </summary>
+public interface ILocksForChange;

@@ -14,7 +14,7 @@ namespace CrmTenancy.Application.Users.InviteUser;
 /// <see cref="Invitation.Lifetime"/>; inviting the same address again replaces the pending invitation. The role is
 /// required: left out, it would default to the enum's first value, TenantAdmin.
 /// </summary>
-public sealed record InviteUser(string Email, UserRole? Role) : ICommand<InvitationDto>, ITenantAdminRequest;
+public sealed record InviteUser(string Email, UserRole? Role) : ICommand<InvitationDto>, ITenantAdminRequest, IRunsOnce;
 
 public sealed class InviteUserValidator : AbstractValidator<InviteUser>
 {

@@ -15,3 +15,7 @@ public sealed record PlatformQuery : IQuery<int>, IPlatformRequest;
 
 /// <summary>A MediatR request that is neither a command nor a query.</summary>
 public sealed record BareRequest : IRequest<int>;
+
+public sealed record ConditionalCommand(int? ExpectedVersion) : ICommand<int>, IConditionalCommand;
+
+public sealed record EmailingCommand : ICommand<int>, IRunsOnce;
