@@ -64,7 +64,8 @@ public sealed class EfModelTests
     [Fact]
     public void Every_tenant_owned_entity_has_an_alternate_key_on_tenant_id_and_id()
     {
-        Assert.All(TenantOwnedEntities(), entity =>
+        // An entity keyed by its tenant first (idempotency records: tenant, caller, key) has no id for others to refer to.
+        Assert.All(TenantOwnedEntities().Where(e => e.FindPrimaryKey()?.Properties[0].Name != TenantId), entity =>
         {
             var keys = entity.GetKeys().Where(k => !k.IsPrimaryKey()).Select(k => Names(k.Properties)).ToList();
             Assert.True(keys.Contains($"{TenantId}, Id"),

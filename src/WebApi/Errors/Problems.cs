@@ -33,6 +33,8 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition Failed", "stale-etag", stale.Message),
             TenantRequiredException tenant => Problem(StatusCodes.Status403Forbidden, "Forbidden", "tenant-required", tenant.Message),
             ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", forbidden.Message),
+            InvalidOperationException framing when IsMalformedFraming(framing) => Problem(StatusCodes.Status400BadRequest, "Bad Request",
+                "bad-request", "The request's framing is malformed (for example a control character in a chunked body's trailer)."),
             _ when DatabaseFailures.IsUnavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
@@ -78,6 +80,13 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}")),
         };
     }
+
+    /// <summary>
+    /// Kestrel parses a chunked body's trailer while the application reads the body, and refuses a NUL in it with an
+    /// InvalidOperationException of its own rather than a BadHttpRequestException: the client's framing, not a bug.
+    /// </summary>
+    private static bool IsMalformedFraming(InvalidOperationException exception) =>
+        exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true;
 
     /// <summary>Malformed JSON, wrong types, unknown fields and unbindable parameters: 400 naming the field.</summary>
     private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)

@@ -31,7 +31,7 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_stopped_and_a_frozen_database_are_503_then_recovered_and_no_write_is_lost_or_doubled()
     {
-        var connection = await PgAsync("start");
+        var connection = await StartClusterAsync();
         try
         {
             // Short timeouts for the test (production defaults: 5 s to connect, 15 s per command).
@@ -256,6 +256,29 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
         {
             using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { RedirectStandardError = true })!;
             kill.WaitForExit();
+        }
+    }
+
+    /// <summary>
+    /// Starts the cluster on a port the system has just handed out as free (pg.sh's own choice only skips ports where
+    /// another PostgreSQL answers; a client's ephemeral port may hold one too), trying another if it is taken meanwhile.
+    /// </summary>
+    private static async Task<string> StartClusterAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            try
+            {
+                return await PgAsync("start", port);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await PgAsync("destroy");
+            }
         }
     }
 

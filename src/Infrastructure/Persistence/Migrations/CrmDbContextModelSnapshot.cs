@@ -640,8 +640,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasKey("TenantId", "Caller", "Key")
                         .HasName("pk_idempotency_records");
 
-                    b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_idempotency_records_expires_at");
+                    b.HasIndex("TenantId", "ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_records_tenant_id_expires_at");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrmTenancy.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261130013618_IdempotencyRecords")]
+    [Migration("20261130020524_IdempotencyRecords")]
     partial class IdempotencyRecords
     {
         /// <inheritdoc />
@@ -643,8 +643,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasKey("TenantId", "Caller", "Key")
                         .HasName("pk_idempotency_records");
 
-                    b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_idempotency_records_expires_at");
+                    b.HasIndex("TenantId", "ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_records_tenant_id_expires_at");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

@@ -39,9 +39,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_idempotency_records_expires_at",
+                name: "ix_idempotency_records_tenant_id_expires_at",
                 table: "idempotency_records",
-                column: "expires_at");
+                columns: new[] { "tenant_id", "expires_at" });
 
             // The third lock, and no platform read of the answers; the retention job's platform pass may read the tenant
             // and the expiry only, to learn which tenants have expired records (IdempotencyRetentionService).
