@@ -37,25 +37,31 @@ if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
                   array['bulk'], 0, now(), 1
            from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
 fi
-TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
-ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
-stop_api
-psql -c "delete from outbox_messages" -c "delete from customers where name = 'Bench customer'"
-cat > /tmp/crm-bench-get.lua <<LUA
+# A token from the build being measured: a build from before the signing keys were encrypted at rest cannot read
+# a key the newer build stored, so each build's turn starts from its own key.
+token() {
+  TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
+    python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+  cat > /tmp/crm-bench-get.lua <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
-cat > /tmp/crm-bench-post.lua <<LUA
+  cat > /tmp/crm-bench-post.lua <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"name":"Bench customer","source":"Web"}'
 LUA
+}
+token
+ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+stop_api
+psql -c "delete from outbox_messages" -c "delete from customers where name = 'Bench customer'"
 
 for round in $(seq 1 "$ROUNDS"); do
   for build in base current; do
+    psql -c "delete from signing_keys"
     if [[ $build == base ]]; then start_api "$OLD" false; else start_api "$ROOT" false; fi
-    # Tokens are per build's signing key store, which both read from the same database: one token serves both.
+    token
     for spec in "get:/api/customers/$ID" "get:/api/customers?pageSize=25" "get:/api/customers?search=company%2042&pageSize=25" "post:/api/customers"; do
       script=/tmp/crm-bench-${spec%%:*}.lua; url="$BASE${spec#*:}"
       wrk -t2 -c32 -d2s -s "$script" "$url" >/dev/null

@@ -28,13 +28,17 @@ public sealed class IdempotencyKeys(RequestDelegate next, ILogger<IdempotencyKey
     /// <summary>A claimed key without an answer after this long lost its answer (the process ended after the commit).</summary>
     private static readonly TimeSpan AnswerLostAfter = TimeSpan.FromMinutes(1);
 
-    public async Task InvokeAsync(HttpContext context, ITenantContext tenant, ICurrentUser caller, IdempotentRequest idempotent, IdempotencyStore store)
+    public async Task InvokeAsync(HttpContext context, ITenantContext tenant)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(Header, out var values) || !tenant.IsResolved)
         {
             await next(context);
             return;
         }
+        // Resolved only for a request that sent a key: every other request pays nothing here.
+        var caller = context.RequestServices.GetRequiredService<ICurrentUser>();
+        var idempotent = context.RequestServices.GetRequiredService<IdempotentRequest>();
+        var store = context.RequestServices.GetRequiredService<IdempotencyStore>();
         var key = values.Count == 1 ? values[0] : null;
         if (key is not { Length: > 0 and <= IdempotencyRecord.KeyMaxLength } || !key.All(ch => ch is > ' ' and <= '~'))
         {
