@@ -20,7 +20,7 @@ public static class DeadConnections
             {
                 case PostgresException postgres:
                     return postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown;
-                case NpgsqlException { InnerException: IOException or EndOfStreamException }:
+                case NpgsqlException { InnerException: IOException }:
                     return true;
                 case TimeoutException:
                     return false;
