@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         AddDataProtection(services, configuration);
         services.AddSingleton<SigningKeyProtector>();
+        services.AddSingleton<ISealedSecrets, SealedSecrets>();
         services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<AccessTokenIssuer>();

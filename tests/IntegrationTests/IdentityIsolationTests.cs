@@ -115,7 +115,7 @@ public sealed class IdentityIsolationTests(PersistenceFixture fixture) : Persist
             await using var scope = Fixture.For(tenant);
             var user = User.Create(tenant, "same@example.com", "Same person", UserRole.Member);
             scope.Db.Users.Add(user);
-            scope.Db.Invitations.Add(Invitation.Create(tenant, "new@example.com", UserRole.Member, OpaqueHandle.Create(tenant).Hash, null, now));
+            scope.Db.Invitations.Add(Invitation.Create(tenant, "new@example.com", UserRole.Member, OpaqueHandle.Create(tenant).Hash, "sealed", null, now));
             AddGrants(scope.Db, tenant, user.Id, now);
             await scope.Db.SaveChangesAsync();
         }

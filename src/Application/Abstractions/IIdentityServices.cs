@@ -21,6 +21,18 @@ public interface IEmailSender
 }
 
 /// <summary>Where the caller is sent to accept an invitation and sign in (the authorization server's public address).</summary>
+/// <summary>
+/// Seals a secret that must travel through the database to a later step (an invitation token on its way to the email
+/// the outbox sends): encrypted and authenticated with a key that is not in the database, valid for a given time.
+/// </summary>
+public interface ISealedSecrets
+{
+    string Seal(string secret, TimeSpan lifetime);
+
+    /// <summary>The secret, or null when the seal is not one of ours, was tampered with or has expired.</summary>
+    string? Open(string sealedSecret);
+}
+
 public interface IPublicLinks
 {
     string AcceptInvitation(string token);

@@ -3,6 +3,14 @@ using CrmTenancy.Domain.Common;
 namespace CrmTenancy.Domain.Users;
 
 /// <summary>
+/// The invitation was issued: its email is sent once the invitation has committed (an integration event, through the
+/// outbox). <paramref name="SealedToken"/> is the token for that email, sealed by the application so that only the
+/// sender can open it; the invitation itself keeps only the token's hash.
+/// </summary>
+public sealed record InvitationIssued(Guid TenantId, Guid InvitationId, string Email, UserRole Role, DateTimeOffset ExpiresAt, string SealedToken)
+    : IIntegrationEvent;
+
+/// <summary>
 /// An invitation to join a tenant. The token is sent by email and only its hash is kept; accepting it once
 /// creates the user in the inviting tenant.
 /// </summary>
@@ -25,10 +33,12 @@ public sealed class Invitation : AggregateRoot, ITenantOwned
 
     public bool IsPending(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
 
-    public static Invitation Create(Guid tenantId, string email, UserRole role, string tokenHash, Guid? invitedBy, DateTimeOffset now)
+    /// <summary>Issues an invitation: it keeps <paramref name="tokenHash"/>, and its email carries the token sealed in <paramref name="sealedToken"/>.</summary>
+    public static Invitation Create(
+        Guid tenantId, string email, UserRole role, string tokenHash, string sealedToken, Guid? invitedBy, DateTimeOffset now)
     {
         var address = EmailAddress.From(email);
-        return new Invitation
+        var invitation = new Invitation
         {
             TenantId = Guard.Tenant(tenantId),
             Email = address.Value,
@@ -38,6 +48,8 @@ public sealed class Invitation : AggregateRoot, ITenantOwned
             InvitedBy = invitedBy,
             ExpiresAt = now + Lifetime,
         };
+        invitation.Raise(new InvitationIssued(invitation.TenantId, invitation.Id, invitation.Email, invitation.Role, invitation.ExpiresAt, sealedToken));
+        return invitation;
     }
 
     public void Accept(Guid userId, DateTimeOffset now)

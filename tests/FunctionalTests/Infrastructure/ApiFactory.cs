@@ -38,6 +38,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Migrate", "false");
         builder.UseSetting("Database:SeedDemoData", "false");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        // Emails go out through the outbox: deliver at once rather than after the production settle time.
+        builder.UseSetting("Outbox:SettleTime", "00:00:00");
         // One key ring for every host of the run: a host made by WithWebHostBuilder reads the signing keys the first stored.
         builder.UseSetting("DataProtection:KeyRingPath", Path.Combine(MailDirectory, "..", Path.GetFileName(MailDirectory) + "-keys"));
         // Every test signs in from the same (absent) address; RateLimitTests checks the limits with small ones.
@@ -45,9 +47,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:SignUpPerHour", "1000000");
     }
 
-    /// <summary>The newest message the development sender wrote to this address (the whole .eml text), or none.</summary>
+    /// <summary>
+    /// The newest message the development sender wrote to this address (the whole .eml text), or none. Emails go out
+    /// through the outbox once their change has committed, so this first waits until the outbox has delivered everything.
+    /// </summary>
     public string? LatestMailTo(string email)
     {
+        WaitForOutbox();
         if (!Directory.Exists(MailDirectory))
             return null;
         // File names sort by time (yyyyMMddTHHmmssfff-uuidv7); the To header names the recipient.
@@ -55,6 +61,21 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             .OrderByDescending(Path.GetFileName, StringComparer.Ordinal)
             .Select(File.ReadAllText)
             .FirstOrDefault(text => text.Contains($"\r\nTo: {email}\r\n", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Waits (10 s at most) until the outbox has no message left to deliver.</summary>
+    public void WaitForOutbox()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+        connection.Open();
+        using var pending = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE processed_at IS NULL AND dead_at IS NULL", connection);
+        while ((long)pending.ExecuteScalar()! > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The outbox still has messages to deliver after 10 s.");
+            Thread.Sleep(25);
+        }
     }
 
     /// <summary>The invitation token of the newest invitation email to this address (the text after "Invitation token: ").</summary>

@@ -82,6 +82,15 @@ public sealed class TeamTests(ApiFactory factory) : ApiTest(factory)
         var token = Factory.InvitationTokenFor("New.Person@a.example");
         Assert.StartsWith(TenantA.Id.ToString("N") + ".", token);
         Assert.Contains(Uri.EscapeDataString(token), mail);
+        // It went out through the outbox once the invitation committed; the outbox row holds the token sealed, never in clear.
+        await using (var db = Factory.Database.Owner())
+        {
+            var payload = await db.Database.SqlQuery<string>(
+                $"SELECT payload::text AS \"Value\" FROM outbox_messages WHERE type = 'InvitationIssued'").SingleAsync();
+            Assert.Contains(invitationId!, payload);
+            Assert.DoesNotContain(token, payload);
+            Assert.DoesNotContain(token.Split('.')[1], payload);
+        }
 
         Assert.Contains(invitationId!, Ids(await Json(await _asAdminA.GetAsync("/api/team/invitations"))));
         var listOfB = await _asAdminB.GetStringAsync("/api/team/invitations");

@@ -1,5 +1,6 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Events;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Application.Common.Security;
 using CrmTenancy.Domain.Common;
@@ -12,9 +13,10 @@ namespace CrmTenancy.Application.Users.InviteUser;
 /// <summary>
 /// Invites someone by email. The token goes only into the email (it is stored hashed) and expires after
 /// <see cref="Invitation.Lifetime"/>; inviting the same address again replaces the pending invitation. The role is
-/// required: left out, it would default to the enum's first value, TenantAdmin.
+/// required: left out, it would default to the enum's first value, TenantAdmin. The email is sent once the invitation
+/// has committed (<see cref="InvitationEmailConsumer"/>, through the outbox), never for one that was rolled back.
 /// </summary>
-public sealed record InviteUser(string Email, UserRole? Role) : ICommand<InvitationDto>, ITenantAdminRequest, IRunsOnce;
+public sealed record InviteUser(string Email, UserRole? Role) : ICommand<InvitationDto>, ITenantAdminRequest;
 
 public sealed class InviteUserValidator : AbstractValidator<InviteUser>
 {
@@ -27,7 +29,7 @@ public sealed class InviteUserValidator : AbstractValidator<InviteUser>
 
 public sealed class InviteUserHandler(
     IRepository<Invitation> invitations, IReadRepository<User> users, ITenantContext tenant, ICurrentUser caller,
-    IEmailSender email, IPublicLinks links, TimeProvider clock)
+    ISealedSecrets secrets, TimeProvider clock)
     : IRequestHandler<InviteUser, InvitationDto>
 {
     public async Task<InvitationDto> Handle(InviteUser request, CancellationToken cancellationToken)
@@ -40,22 +42,37 @@ public sealed class InviteUserHandler(
             pending.Revoke(now);
 
         var (token, hash) = OpaqueHandle.Create(tenant.TenantId);
-        var invitation = Invitation.Create(tenant.TenantId, request.Email, request.Role!.Value, hash, caller.UserId, now);
+        var invitation = Invitation.Create(
+            tenant.TenantId, request.Email, request.Role!.Value, hash, secrets.Seal(token, Invitation.Lifetime), caller.UserId, now);
         invitations.Add(invitation);
 
+        return new InvitationDto { Id = invitation.Id, Email = invitation.Email, Role = invitation.Role, ExpiresAt = invitation.ExpiresAt, CreatedAt = now,
+            Version = AggregateRoot.InitialVersion };
+    }
+}
+
+/// <summary>
+/// Sends the invitation's email after the invitation committed. At least once: a redelivery after a crash between the
+/// send and the delivery record sends it again, with the same token. A seal that no longer opens (the invitation has
+/// expired meanwhile) sends nothing.
+/// </summary>
+public sealed class InvitationEmailConsumer(IEmailSender email, IPublicLinks links, ISealedSecrets secrets)
+    : IIntegrationEventConsumer<InvitationIssued>
+{
+    public async Task HandleAsync(InvitationIssued issued, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        if (secrets.Open(issued.SealedToken) is not { } token)
+            return;
         await email.SendAsync(new EmailMessage(
-            invitation.Email,
+            issued.Email,
             "You are invited to CrmTenancy",
             $"""
-            You have been invited to join your team on CrmTenancy as {invitation.Role}.
+            You have been invited to join your team on CrmTenancy as {issued.Role}.
 
-            Accept the invitation before {invitation.ExpiresAt:u}:
+            Accept the invitation before {issued.ExpiresAt:u}:
             {links.AcceptInvitation(token)}
 
             Invitation token: {token}
             """), cancellationToken);
-
-        return new InvitationDto { Id = invitation.Id, Email = invitation.Email, Role = invitation.Role, ExpiresAt = invitation.ExpiresAt, CreatedAt = now,
-            Version = AggregateRoot.InitialVersion };
     }
 }

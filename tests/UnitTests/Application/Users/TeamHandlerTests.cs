@@ -4,6 +4,7 @@ using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Security;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Application.Users.ChangeUserRole;
+using CrmTenancy.Application.Common.Events;
 using CrmTenancy.Application.Users.InviteUser;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
@@ -46,47 +47,72 @@ public sealed class TeamHandlerTests
     }
 
     [Fact]
-    public async Task Inviting_an_existing_users_email_is_a_conflict_and_sends_nothing()
+    public async Task Inviting_an_existing_users_email_is_a_conflict_and_issues_nothing()
     {
         var users = InMemory.Repository(TestData.TenantA, User.Create(TestData.TenantA, "ann@a.example", "Ann", UserRole.Member));
         var invitations = InMemory.Repository<Invitation>(TestData.TenantA);
-        var email = Substitute.For<IEmailSender>();
 
         var error = await Assert.ThrowsAsync<ConflictException>(() =>
-            Handler(invitations, users, email).Handle(new InviteUser("ANN@a.example", UserRole.Member), CancellationToken.None));
+            Handler(invitations, users).Handle(new InviteUser("ANN@a.example", UserRole.Member), CancellationToken.None));
 
         Assert.Equal("user-exists", error.Code);
         invitations.DidNotReceiveWithAnyArgs().Add(default!);
-        await email.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
     }
 
     [Fact]
-    public async Task An_invitation_stores_only_the_hash_of_the_token_it_mails_and_replaces_a_pending_one()
+    public async Task An_invitation_stores_only_the_hash_of_its_token_seals_the_token_for_its_email_and_replaces_a_pending_one()
     {
-        var pending = Invitation.Create(TestData.TenantA, "new@a.example", UserRole.Member, "old-hash", null, DateTimeOffset.UtcNow);
+        var pending = Invitation.Create(TestData.TenantA, "new@a.example", UserRole.Member, "old-hash", "sealed", null, DateTimeOffset.UtcNow);
         var invitations = InMemory.Repository(TestData.TenantA, pending);
+        Invitation? added = null;
+        invitations.Add(Arg.Do<Invitation>(i => added = i));
+
+        await Handler(invitations, InMemory.Repository<User>(TestData.TenantA)).Handle(new InviteUser("new@a.example", UserRole.TenantAdmin), CancellationToken.None);
+
+        Assert.NotNull(pending.RevokedAt);
+        Assert.NotNull(added);
+        var issued = Assert.IsType<InvitationIssued>(Assert.Single(added.DomainEvents));
+        var token = Secrets().Open(issued.SealedToken)!;
+        Assert.True(OpaqueHandle.TryReadTenant(token, out var tenant));
+        Assert.Equal(TestData.TenantA, tenant);
+        Assert.Equal(OpaqueHandle.Hash(token), added.TokenHash);
+        Assert.Equal((TestData.TenantA, added.Id, "new@a.example", UserRole.TenantAdmin), (issued.TenantId, issued.InvitationId, issued.Email, issued.Role));
+    }
+
+    [Fact]
+    public async Task The_invitation_email_carries_the_unsealed_token_and_a_seal_that_does_not_open_sends_nothing()
+    {
         var email = Substitute.For<IEmailSender>();
         EmailMessage? sent = null;
         await email.SendAsync(Arg.Do<EmailMessage>(m => sent = m), Arg.Any<CancellationToken>());
-
-        await Handler(invitations, InMemory.Repository<User>(TestData.TenantA), email).Handle(new InviteUser("new@a.example", UserRole.TenantAdmin), CancellationToken.None);
-
-        Assert.NotNull(pending.RevokedAt);
-        Assert.NotNull(sent);
-        Assert.Equal("new@a.example", sent.To);
-        var token = sent.TextBody.Split("Invitation token: ")[1].Trim();
-        Assert.True(OpaqueHandle.TryReadTenant(token, out var tenant));
-        Assert.Equal(TestData.TenantA, tenant);
-        invitations.Received(1).Add(Arg.Is<Invitation>(i => i.TokenHash == OpaqueHandle.Hash(token) && i.Role == UserRole.TenantAdmin
-                                                            && !sent.TextBody.Contains(i.TokenHash)));
-    }
-
-    private static InviteUserHandler Handler(IRepository<Invitation> invitations, IRepository<User> users, IEmailSender email)
-    {
         var links = Substitute.For<IPublicLinks>();
         links.AcceptInvitation(Arg.Any<string>()).Returns(call => $"https://crm.test/accept?token={call.Arg<string>()}");
-        return new InviteUserHandler(invitations, users, TestData.TenantContext(TestData.TenantA), TestData.User(TestData.UserId), email, links, TimeProvider.System);
+        var consumer = new InvitationEmailConsumer(email, links, Secrets());
+        var context = new IntegrationEventContext(Guid.NewGuid(), 1, DateTimeOffset.UtcNow);
+
+        await consumer.HandleAsync(Issued("sealed:the-token"), context, CancellationToken.None);
+        await consumer.HandleAsync(Issued("not a seal"), context, CancellationToken.None);
+
+        await email.ReceivedWithAnyArgs(1).SendAsync(default!, default);
+        Assert.Equal("new@a.example", sent!.To);
+        Assert.Contains("https://crm.test/accept?token=the-token", sent.TextBody);
+        Assert.Contains("Invitation token: the-token", sent.TextBody);
     }
+
+    private static InvitationIssued Issued(string sealedToken) =>
+        new(TestData.TenantA, Guid.NewGuid(), "new@a.example", UserRole.Member, DateTimeOffset.UtcNow.AddDays(7), sealedToken);
+
+    /// <summary>A stand-in seal that shows what it sealed ("sealed:" + secret); the real one is Data Protection.</summary>
+    private static ISealedSecrets Secrets()
+    {
+        var secrets = Substitute.For<ISealedSecrets>();
+        secrets.Seal(Arg.Any<string>(), Arg.Any<TimeSpan>()).Returns(call => "sealed:" + call.Arg<string>());
+        secrets.Open(Arg.Any<string>()).Returns(call => call.Arg<string>() is { } s && s.StartsWith("sealed:", StringComparison.Ordinal) ? s["sealed:".Length..] : null);
+        return secrets;
+    }
+
+    private static InviteUserHandler Handler(IRepository<Invitation> invitations, IRepository<User> users) =>
+        new(invitations, users, TestData.TenantContext(TestData.TenantA), TestData.User(TestData.UserId), Secrets(), TimeProvider.System);
 
     private IRepository<Tenant> Tenants()
     {

@@ -8,7 +8,7 @@ public sealed class InvitationTests
     private static readonly Guid Tenant = Guid.CreateVersion7();
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
 
-    private static Invitation New() => Invitation.Create(Tenant, "New@Example.com", UserRole.Member, "hash", null, Now);
+    private static Invitation New() => Invitation.Create(Tenant, "New@Example.com", UserRole.Member, "hash", "sealed", null, Now);
 
     [Fact]
     public void An_invitation_is_pending_for_its_lifetime_and_no_longer()
