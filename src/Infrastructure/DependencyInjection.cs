@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<AuthLookups>();
         services.AddScoped<AuthorizationServer>();
+        services.AddScoped<SignInCodes>();
         services.AddScoped<IClientRegistry, ClientRegistry>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddSingleton<IPublicLinks, PublicLinks>();

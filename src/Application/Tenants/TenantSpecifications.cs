@@ -17,5 +17,6 @@ public sealed class CurrentTenantSpecification : Specification<Tenant>
     }
 }
 
-public sealed record TenantSettingsDto(Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, int Version)
+public sealed record TenantSettingsDto(
+    Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, bool PasswordlessSignIn, int Version)
     : Common.Mapping.IVersioned;

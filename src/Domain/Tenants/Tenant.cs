@@ -29,6 +29,8 @@ public sealed partial class Tenant : AggregateRoot
     public string Slug { get; private set; }
     public TenantStatus Status { get; private set; }
     public RecordVisibility RecordVisibility { get; private set; }
+    /// <summary>Whether the tenant's people may sign in with a one-time code sent by email instead of a password.</summary>
+    public bool PasswordlessSignIn { get; private set; }
     /// <summary>When an administrator was last demoted or deactivated; the change also moves the tenant's version.</summary>
     public DateTimeOffset? AdminsChangedAt { get; private set; }
 
@@ -51,6 +53,8 @@ public sealed partial class Tenant : AggregateRoot
             ? visibility
             : throw new DomainRuleException("record-visibility-invalid", "Record visibility is Shared or OwnerOnly.");
 
+
+    public void AllowPasswordlessSignIn(bool allowed) => PasswordlessSignIn = allowed;
 
     public void Suspend()
     {

@@ -31,6 +31,9 @@ public sealed class Account : IEndpointGroup
         var group = app.MapGroup("/account").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery().WithMetadata(ResolvesOwnTenant.Instance);
         group.MapGet("/login", LoginPage);
         group.MapPost("/login", Login).RequireRateLimiting(SignInRateLimits.SignIn);
+        group.MapGet("/login/code", CodeRequestPage);
+        group.MapPost("/login/code", RequestCode).RequireRateLimiting(SignInRateLimits.SignIn);
+        group.MapPost("/login/code/verify", VerifyCode).RequireRateLimiting(SignInRateLimits.SignIn);
         group.MapPost("/logout", Logout);
         group.MapGet("/accept-invitation", AcceptInvitationPage);
         group.MapPost("/accept-invitation", AcceptInvitation).RequireRateLimiting(SignInRateLimits.SignUp);
@@ -91,7 +94,12 @@ public sealed class Account : IEndpointGroup
         }
         if (signedIn is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
+        return await StartSessionAsync(context, signedIn, returnUrl, clock);
+    }
 
+    /// <summary>The signed-in session (a cookie) for the account, then back to the authorize request.</summary>
+    private static async Task<IResult> StartSessionAsync(HttpContext context, SignedInAccount signedIn, string? returnUrl, TimeProvider clock)
+    {
         var now = clock.GetUtcNow();
         var identity = new ClaimsIdentity(Session.Scheme, ClaimNames.Subject, ClaimNames.Role);
         identity.AddClaim(new Claim(ClaimNames.Subject, signedIn.Id.ToString()));
@@ -101,6 +109,84 @@ public sealed class Account : IEndpointGroup
         identity.AddClaim(new Claim(Session.Stamp, AccessTokenIssuer.StampDigest(signedIn.SecurityStamp)));
         await context.SignInAsync(Session.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(returnUrl ?? "/account/login?signedIn=1");
+    }
+
+    // ---- passwordless: a one-time code by email, for tenants that allow it (SignInCodes) ---------------------------
+
+    public const string CodeSent =
+        "If your organisation allows sign-in by email code and the address has an account, a six-digit code is on its way. It works once, for 10 minutes.";
+
+    public const string CodeFailed = "The code is not right, was used or has expired, or the account is locked for a while. Ask for a new code.";
+
+    public static IResult CodeRequestPage(HttpContext context, IAntiforgery antiforgery, string? returnUrl = null) =>
+        CodeRequestForm(context, antiforgery, SafeReturnUrl(returnUrl), null);
+
+    public static async Task<IResult> RequestCode(HttpContext context, IAntiforgery antiforgery, SignInCodes codes)
+    {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            return Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturnUrl(form["returnUrl"]);
+        var organisation = Field(form, "organisation");
+        var email = Field(form, "email");
+        if (organisation is null || email is null)
+            return CodeRequestForm(context, antiforgery, returnUrl, "Give your organisation and your email.");
+        await codes.RequestAsync(organisation, email, context.RequestAborted);
+        return CodeForm(context, antiforgery, returnUrl, organisation, email, null);
+    }
+
+    public static async Task<IResult> VerifyCode(HttpContext context, IAntiforgery antiforgery, SignInCodes codes, TimeProvider clock)
+    {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            return Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturnUrl(form["returnUrl"]);
+        var organisation = Field(form, "organisation");
+        var email = Field(form, "email");
+        var code = Field(form, "code");
+        var signedIn = organisation is null || email is null || code is null
+            ? null
+            : await codes.VerifyAsync(organisation, email, code, context.RequestAborted);
+        return signedIn is null
+            ? CodeForm(context, antiforgery, returnUrl, organisation, email, CodeFailed)
+            : await StartSessionAsync(context, new SignedInAccount(signedIn.UserId, signedIn.TenantId, signedIn.SecurityStamp), returnUrl, clock);
+    }
+
+    private static IResult CodeRequestForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error)
+    {
+        var tokens = FormTokens(context, antiforgery);
+        return Html.Page("Sign in with a code", $"""
+            <h1>Sign in with a code by email</h1>
+            {Html.Error(error)}
+            <form method="post" action="/account/login/code" novalidate>
+            {Html.Hidden(tokens.FormFieldName, tokens.RequestToken)}
+            {Html.Hidden("returnUrl", returnUrl)}
+            <label for="organisation">Organisation</label>
+            <input id="organisation" name="organisation" autocomplete="organization" required placeholder="acme">
+            <label for="email">Email</label>
+            <input id="email" name="email" type="email" autocomplete="username" required>
+            <button type="submit">Email me a code</button>
+            </form>
+            """, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static IResult CodeForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? organisation, string? email, string? error)
+    {
+        var tokens = FormTokens(context, antiforgery);
+        return Html.Page("Sign in with a code", $"""
+            <h1>Enter your code</h1>
+            {Html.Error(error)}
+            <p class="ok">{Html.Encode(CodeSent)}</p>
+            <form method="post" action="/account/login/code/verify" novalidate>
+            {Html.Hidden(tokens.FormFieldName, tokens.RequestToken)}
+            {Html.Hidden("returnUrl", returnUrl)}
+            {Html.Hidden("organisation", organisation)}
+            {Html.Hidden("email", email)}
+            <label for="code">Code</label>
+            <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+            <button type="submit">Sign in</button>
+            </form>
+            """, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
     public static async Task<IResult> Logout(HttpContext context, IAntiforgery antiforgery)
@@ -226,6 +312,7 @@ public sealed class Account : IEndpointGroup
             <input id="password" name="password" type="password" autocomplete="current-password" required>
             <button type="submit">Sign in</button>
             </form>
+            <p class="hint"><a href="/account/login/code?returnUrl={Uri.EscapeDataString(returnUrl ?? "")}">Sign in with a code sent by email instead</a></p>
             """, statusCode);
     }
 

@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using CrmTenancy.Application.Common.Security;
 using CrmTenancy.Application.Tenants;
+using CrmTenancy.Application.Tenants.AllowPasswordlessSignIn;
 using CrmTenancy.Application.Tenants.ChangeRecordVisibility;
 using CrmTenancy.Application.Tenants.GetTenantSettings;
 using CrmTenancy.Application.Tenants.SignUp;
@@ -26,6 +28,7 @@ public sealed class Tenancy : IEndpointGroup
         var settings = app.MapGroup("/api/tenant/settings").WithTags("Tenant");
         settings.MapGet("", GetSettings).WithName("GetTenantSettings").RequireAuthorization(Policies.Read);
         settings.MapPut("record-visibility", ChangeVisibility).WithName("ChangeRecordVisibility").RequireAuthorization(Policies.TenantAdmin);
+        settings.MapPut("passwordless-sign-in", AllowPasswordless).WithName("AllowPasswordlessSignIn").RequireAuthorization(Policies.TenantAdmin);
     }
 
     public sealed record SignUpRequest(string OrganisationName, string Slug, string Email, string DisplayName, string Password);
@@ -33,6 +36,9 @@ public sealed class Tenancy : IEndpointGroup
     public sealed record AcceptInvitationRequest(string Token, string DisplayName, string Password);
 
     public sealed record VisibilityChange(RecordVisibility? RecordVisibility);
+
+    /// <summary>Whether one-time codes by email may replace the password at sign-in; always sent (true or false).</summary>
+    public sealed record PasswordlessChange([property: JsonRequired] bool? Allowed);
 
     /// <summary>A new tenant and its first administrator. The scope is opened for the new tenant, so row-level security admits its rows.</summary>
     public static async Task<Created<SignedUp>> SignUp(SignUpRequest body, IMediator mediator, TenantContext tenant, CancellationToken cancellationToken)
@@ -77,6 +83,12 @@ public sealed class Tenancy : IEndpointGroup
     public static async Task<IResult> ChangeVisibility(VisibilityChange body, IMediator mediator, HttpContext context)
     {
         await mediator.Send(new ChangeRecordVisibility(body.RecordVisibility, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
+        return await Resources.Read(mediator, context, new GetTenantSettings());
+    }
+
+    public static async Task<IResult> AllowPasswordless(PasswordlessChange body, IMediator mediator, HttpContext context)
+    {
+        await mediator.Send(new AllowPasswordlessSignIn(body.Allowed, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
         return await Resources.Read(mediator, context, new GetTenantSettings());
     }
 }

@@ -98,3 +98,20 @@ public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refresh
         builder.HasIndex(t => t.FamilyExpiresAt);
     }
 }
+
+public sealed class SignInCodeConfiguration : IEntityTypeConfiguration<SignInCode>
+{
+    public void Configure(EntityTypeBuilder<SignInCode> builder)
+    {
+        builder.ToTable("sign_in_codes");
+        builder.ConfigureTenantRow();
+        builder.Property(c => c.CodeHash).HasMaxLength(64).IsRequired();
+        // A code is tried and used once at a time: two uses (or tries) at the same moment cannot both count.
+        builder.Property(c => c.Attempts).IsConcurrencyToken();
+        builder.Property(c => c.UsedAt).IsConcurrencyToken();
+        builder.HasOne<User>().WithMany().HasForeignKey(c => new { c.TenantId, c.UserId })
+            .HasPrincipalKey(u => new { u.TenantId, u.Id }).OnDelete(DeleteBehavior.Cascade);
+        // The newest usable code of a user, and how many were sent lately.
+        builder.HasIndex(c => new { c.TenantId, c.UserId, c.CreatedAt });
+    }
+}

@@ -345,6 +345,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("outbox_sequence");
 
+                    b.Property<bool>("PasswordlessSignIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("passwordless_sign_in");
+
                     b.Property<string>("RecordVisibility")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -478,6 +482,56 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_invitations_tenant_id_token_hash");
 
                     b.ToTable("invitations");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Users.SignInCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sign_in_codes");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_sign_in_codes_tenant_id_id");
+
+                    b.HasIndex("TenantId", "UserId", "CreatedAt")
+                        .HasDatabaseName("ix_sign_in_codes_tenant_id_user_id_created_at");
+
+                    b.ToTable("sign_in_codes", (string)null);
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Users.User", b =>
@@ -1167,6 +1221,24 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invitations_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Users.SignInCode", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sign_in_codes_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "UserId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sign_in_codes_users_tenant_id_user_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Users.User", b =>
