@@ -17,6 +17,19 @@ public sealed class CurrentTenantSpecification : Specification<Tenant>
     }
 }
 
+public static class TenantRepositoryExtensions
+{
+    /// <summary>The caller's own tenant row, tracked for a settings change under an If-Match precondition; 404 when missing.</summary>
+    public static async Task<Tenant> LoadCurrentForChangeAsync(
+        this IRepository<Tenant> tenants, ITenantContext tenant, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
+            ?? throw new Common.Errors.NotFoundException(nameof(Tenant), tenant.TenantId);
+        tenants.ExpectVersion(current, expectedVersion);
+        return current;
+    }
+}
+
 public sealed record TenantSettingsDto(
     Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, bool PasswordlessSignIn, int Version)
     : Common.Mapping.IVersioned;

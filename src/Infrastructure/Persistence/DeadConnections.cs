@@ -14,19 +14,15 @@ public static class DeadConnections
 {
     public static bool IsDead(Exception exception)
     {
+        var chain = new List<Exception>();
         for (var current = exception; current is not null; current = current.InnerException)
-        {
-            switch (current)
-            {
-                case PostgresException postgres:
-                    return postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown;
-                case NpgsqlException { InnerException: IOException }:
-                    return true;
-                case TimeoutException:
-                    return false;
-            }
-        }
-        return false;
+            chain.Add(current);
+        // A server that does not answer (a timeout anywhere in the chain, as a broken stream may wrap one) is not retried:
+        // a second attempt would only double the wait before the 503.
+        if (chain.Any(e => e is TimeoutException or OperationCanceledException))
+            return false;
+        return chain.Any(e => e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown }
+                              or NpgsqlException { InnerException: IOException });
     }
 
     /// <summary>Clears the connection's pool and opens it again, on a new physical connection.</summary>

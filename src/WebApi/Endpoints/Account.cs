@@ -123,9 +123,8 @@ public sealed class Account : IEndpointGroup
 
     public static async Task<IResult> RequestCode(HttpContext context, IAntiforgery antiforgery, SignInCodes codes)
     {
-        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
-            return Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (await TrustedFormAsync(context, antiforgery) is not { } form)
+            return ExpiredForm;
         var returnUrl = SafeReturnUrl(form["returnUrl"]);
         var organisation = Field(form, "organisation");
         var email = Field(form, "email");
@@ -137,9 +136,8 @@ public sealed class Account : IEndpointGroup
 
     public static async Task<IResult> VerifyCode(HttpContext context, IAntiforgery antiforgery, SignInCodes codes, TimeProvider clock)
     {
-        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
-            return Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (await TrustedFormAsync(context, antiforgery) is not { } form)
+            return ExpiredForm;
         var returnUrl = SafeReturnUrl(form["returnUrl"]);
         var organisation = Field(form, "organisation");
         var email = Field(form, "email");
@@ -151,6 +149,15 @@ public sealed class Account : IEndpointGroup
             ? CodeForm(context, antiforgery, returnUrl, organisation, email, CodeFailed)
             : await StartSessionAsync(context, new SignedInAccount(signedIn.UserId, signedIn.TenantId, signedIn.SecurityStamp), returnUrl, clock);
     }
+
+    /// <summary>The posted form, when it is one and carries this site's antiforgery token; otherwise null.</summary>
+    private static async Task<IFormCollection?> TrustedFormAsync(HttpContext context, IAntiforgery antiforgery) =>
+        context.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(context)
+            ? await context.Request.ReadFormAsync(context.RequestAborted)
+            : null;
+
+    private static IResult ExpiredForm =>
+        Html.Page("Sign in", Html.Error("The form expired or did not come from this site. Go back and try again."), StatusCodes.Status400BadRequest);
 
     private static IResult CodeRequestForm(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error)
     {

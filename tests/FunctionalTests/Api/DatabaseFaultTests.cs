@@ -64,7 +64,7 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
             Signal("STOP", processes);
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(8));
+                await Task.Delay(TimeSpan.FromSeconds(10));
             }
             finally
             {

@@ -1,5 +1,4 @@
 using CrmTenancy.Application.Abstractions;
-using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Domain.Tenants;
 using FluentValidation;
@@ -23,9 +22,7 @@ public sealed class AllowPasswordlessSignInHandler(IRepository<Tenant> tenants, 
 {
     public async Task<Unit> Handle(AllowPasswordlessSignIn request, CancellationToken cancellationToken)
     {
-        var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
-            ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
-        tenants.ExpectVersion(current, request.ExpectedVersion);
+        var current = await tenants.LoadCurrentForChangeAsync(tenant, request.ExpectedVersion, cancellationToken);
         current.AllowPasswordlessSignIn(request.Allowed!.Value);
         return Unit.Value;
     }

@@ -1,5 +1,4 @@
 using CrmTenancy.Application.Abstractions;
-using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Domain.Tenants;
 using FluentValidation;
@@ -23,9 +22,7 @@ public sealed class ChangeRecordVisibilityHandler(IRepository<Tenant> tenants, I
 {
     public async Task<Unit> Handle(ChangeRecordVisibility request, CancellationToken cancellationToken)
     {
-        var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant, tracked: true), cancellationToken)
-            ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
-        tenants.ExpectVersion(current, request.ExpectedVersion);
+        var current = await tenants.LoadCurrentForChangeAsync(tenant, request.ExpectedVersion, cancellationToken);
         current.ChangeRecordVisibility(request.RecordVisibility!.Value);
         return Unit.Value;
     }
