@@ -80,11 +80,9 @@ public sealed class SignInCodes(
     private async Task<User?> AccountAsync(string organisation, string address, CancellationToken cancellationToken)
     {
         // Platform operators (no organisation) sign in with a password only.
-        if (string.IsNullOrEmpty(organisation) || await lookups.ActiveTenantBySlugAsync(organisation, cancellationToken) is not { } tenantId)
+        if (string.IsNullOrEmpty(organisation) || await lookups.TenantAllowingSignInCodesAsync(organisation, cancellationToken) is not { } tenantId)
             return null;
         tenant.Resolve(tenantId);
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId && t.PasswordlessSignIn, cancellationToken))
-            return null;
         return await users.FindByEmailAsync(address) is { IsActive: true } user ? user : null;
     }
 }

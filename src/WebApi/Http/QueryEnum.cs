@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CrmTenancy.WebApi.Http;
 
 /// <summary>
@@ -12,11 +10,8 @@ public static class QueryEnum
     {
         if (string.IsNullOrWhiteSpace(value))
             return null;
-        if (!value.All(char.IsAsciiLetter) || !Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed))
-        {
-            var allowed = string.Join(", ", Enum.GetNames<TEnum>().Select(JsonNamingPolicy.CamelCase.ConvertName));
-            throw new BadHttpRequestException($"Query parameter '{parameter}' must be one of: {allowed}.");
-        }
-        return parsed;
+        return PublishedNames<TEnum>.TryParse(value, out var parsed)
+            ? parsed
+            : throw new BadHttpRequestException($"Query parameter '{parameter}' must be one of: {string.Join(", ", PublishedNames<TEnum>.All)}.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -75,15 +74,29 @@ public static class StrictJson
 }
 
 /// <summary>
-/// Enums as their camelCase names. A value is read when it is one of those names (ignoring case), and refused
-/// otherwise: numbers, names with spaces around them, comma-joined flags and undefined values alike.
+/// An enum's published names (camelCase, as the API writes them), and the one rule for reading one back: a value is
+/// one of those names, ignoring case, and nothing else (no number, no surrounding space, no comma-joined flags). JSON
+/// bodies (<see cref="StrictEnumConverter"/>) and query values (<see cref="QueryEnum"/>) both read through it.
 /// </summary>
+public static class PublishedNames<TEnum> where TEnum : struct, Enum
+{
+    private static readonly Dictionary<string, TEnum> ByName = Enum.GetValues<TEnum>()
+        .ToDictionary(value => JsonNamingPolicy.CamelCase.ConvertName(value.ToString()), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<TEnum, string> ToName = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
+
+    public static IReadOnlyCollection<string> All => ToName.Values;
+
+    public static bool TryParse(string? name, out TEnum value) => ByName.TryGetValue(name ?? "", out value);
+
+    public static string NameOf(TEnum value) =>
+        ToName.TryGetValue(value, out var name) ? name : throw new JsonException($"{typeof(TEnum).Name} has no member {value}.");
+}
+
+/// <summary>Enums as their published names (<see cref="PublishedNames{TEnum}"/>); anything else is refused.</summary>
 public sealed class StrictEnumConverter : JsonConverterFactory
 {
-    private static readonly ConcurrentDictionary<Type, string[]> Names = new();
-
-    public static IReadOnlyList<string> NamesOf(Type enumType) =>
-        Names.GetOrAdd(enumType, type => Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName).ToArray());
+    public static IEnumerable<string> NamesOf(Type enumType) => Enum.GetNames(enumType).Select(JsonNamingPolicy.CamelCase.ConvertName);
 
     public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 
@@ -92,19 +105,12 @@ public sealed class StrictEnumConverter : JsonConverterFactory
 
     private sealed class Converter<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
     {
-        private static readonly Dictionary<string, TEnum> ByName = Enum.GetValues<TEnum>()
-            .ToDictionary(value => JsonNamingPolicy.CamelCase.ConvertName(value.ToString()), StringComparer.OrdinalIgnoreCase);
-
-        private static readonly Dictionary<TEnum, string> ToName = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
-
         public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.String && reader.GetString() is { } name && ByName.TryGetValue(name, out var value)
+            reader.TokenType == JsonTokenType.String && PublishedNames<TEnum>.TryParse(reader.GetString(), out var value)
                 ? value
                 : throw new JsonException();
 
         public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(ToName.TryGetValue(value, out var name)
-                ? name
-                : throw new JsonException($"{typeof(TEnum).Name} has no member {value}."));
+            writer.WriteStringValue(PublishedNames<TEnum>.NameOf(value));
     }
 }

@@ -1,12 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using CrmTenancy.Application.Contacts;
 using CrmTenancy.Application.Contacts.GetContact;
 using CrmTenancy.Application.Customers;
 using CrmTenancy.Application.Customers.GetCustomer;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using MediatR;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +25,7 @@ public sealed class AnswerFromCommitTests(ApiFactory factory) : ApiTest(factory)
             services.AddScoped<IRequestHandler<GetCustomer, CustomerDto>, FailingRead<GetCustomer, CustomerDto>>();
             services.AddScoped<IRequestHandler<GetContact, ContactDto>, FailingRead<GetContact, ContactDto>>();
         }));
-        using var client = await ClientCredentialsAsync(host);
+        using var client = await ApiFactory.ClientForAsync(host, TenantA);
 
         using (var read = await client.GetAsync($"/api/customers/{Guid.CreateVersion7()}"))
             Assert.Equal(HttpStatusCode.InternalServerError, read.StatusCode); // the by-id query is really broken here
@@ -67,16 +65,5 @@ public sealed class AnswerFromCommitTests(ApiFactory factory) : ApiTest(factory)
     {
         public Task<TDto> Handle(TQuery request, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The resource was read again after its command.");
-    }
-
-    private async Task<HttpClient> ClientCredentialsAsync(WebApplicationFactory<Program> host)
-    {
-        var client = host.CreateClient();
-        using var token = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = TenantA.ClientId, ["client_secret"] = TenantA.ClientSecret,
-        }));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await Json(token)).GetProperty("access_token").GetString());
-        return client;
     }
 }

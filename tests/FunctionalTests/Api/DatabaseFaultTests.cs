@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Tenancy;
 using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -41,9 +39,12 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
                 builder.UseSetting("ConnectionStrings:Crm", owner);
                 builder.UseSetting("Database:Migrate", "true");
             });
-            using var client = host.CreateClient();
+            host.StartServer(); // migrates the new cluster
+            TestTenant tenant;
+            await using (var db = OwnerContext(owner))
+                tenant = await TestTenants.AddAsync(db, "fault");
+            using var client = await ApiFactory.ClientForAsync(host, tenant);
             client.Timeout = TimeSpan.FromSeconds(30);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, owner));
 
             var load = new Load(client);
             var running = load.RunAsync();
@@ -199,18 +200,6 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
         public string Name { get; } = name;
         public string Key { get; } = key;
         public HttpStatusCode? Status { get; set; }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string owner)
-    {
-        TestTenant tenant;
-        await using (var db = OwnerContext(owner))
-            tenant = await TestTenants.AddAsync(db, "fault");
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = tenant.ClientId, ["client_secret"] = tenant.ClientSecret,
-        }));
-        return (await Json(response)).GetProperty("access_token").GetString()!;
     }
 
     private static async Task<List<string>> NamesAsync(string owner)

@@ -2,7 +2,6 @@ using System.Net;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
 namespace CrmTenancy.FunctionalTests.Api;
@@ -24,14 +23,8 @@ public sealed class DroppedConnectionTests(ApiFactory factory) : ApiTest(factory
             builder.UseSetting("ConnectionStrings:CrmApp", Pooled(DatabaseConnections.AppRole));
             builder.UseSetting("ConnectionStrings:CrmPlatform", Pooled(DatabaseConnections.PlatformRole));
         });
-        using var client = pooled.CreateClient();
         // Warm every pool: the token endpoint (platform role), the per-request token check and the request's context (app role).
-        using (var token = await TokenAsync(pooled))
-        {
-            Assert.Equal(HttpStatusCode.OK, token.StatusCode);
-            client.DefaultRequestHeaders.Authorization =
-                new("Bearer", (await Json(token)).GetProperty("access_token").GetString());
-        }
+        using var client = await ApiFactory.ClientForAsync(pooled, TenantA);
         await CreateCustomerAsync(client, new { name = "Before the restart" });
         using (var warm = await client.GetAsync("/api/customers"))
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
@@ -43,19 +36,12 @@ public sealed class DroppedConnectionTests(ApiFactory factory) : ApiTest(factory
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         using (var created = await client.PostAsync("/api/customers", RawJson("""{"name":"After the restart"}""")))
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using (var token = await TokenAsync(pooled))
-            Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        Assert.NotEmpty(await ApiFactory.TokenAsync(pooled, TenantA.ClientId, TenantA.ClientSecret));
         Assert.Equal(2, (await Json(await client.GetAsync("/api/customers"))).GetProperty("totalCount").GetInt32());
     }
 
     private string Pooled(string role) =>
         new NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString) { Username = role, Password = null, Pooling = true }.ConnectionString;
-
-    private Task<HttpResponseMessage> TokenAsync(WebApplicationFactory<Program> host) =>
-        host.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = TenantA.ClientId, ["client_secret"] = TenantA.ClientSecret,
-        }));
 
     private async Task<int> TerminateBackendsAsync()
     {

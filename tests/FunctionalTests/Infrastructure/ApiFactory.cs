@@ -115,9 +115,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Gets an access token from the token endpoint with the client_credentials grant.</summary>
-    public async Task<string> TokenAsync(string clientId, string secret, string? scope = null)
+    public Task<string> TokenAsync(string clientId, string secret, string? scope = null) => TokenAsync(this, clientId, secret, scope);
+
+    /// <summary>
+    /// The same from another host (one made by WithWebHostBuilder): a token is signed by the host that issues it, and a
+    /// host that started after a reset of the database may hold another signing key than this one.
+    /// </summary>
+    public static async Task<string> TokenAsync(WebApplicationFactory<Program> host, string clientId, string secret, string? scope = null)
     {
-        using var client = CreateClient();
+        using var client = host.CreateClient();
         var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret };
         if (scope is not null)
             form["scope"] = scope;
@@ -128,10 +134,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client that calls the API as the given tenant's client.</summary>
-    public async Task<HttpClient> ClientForAsync(TestTenant tenant, string? scope = null)
+    public Task<HttpClient> ClientForAsync(TestTenant tenant, string? scope = null) => ClientForAsync(this, tenant, scope);
+
+    /// <summary>An HTTP client that calls <paramref name="host"/> as the given tenant's client, with a token of that host.</summary>
+    public static async Task<HttpClient> ClientForAsync(WebApplicationFactory<Program> host, TestTenant tenant, string? scope = null)
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(tenant.ClientId, tenant.ClientSecret, scope));
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(host, tenant.ClientId, tenant.ClientSecret, scope));
         return client;
     }
 

@@ -15,12 +15,19 @@ public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordV
 public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connections) : IDisposable
 {
     /// <summary>The id of the active tenant with this slug, or none.</summary>
-    public async Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken)
+    public Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken) =>
+        ActiveTenantBySlugAsync(slug, codesOnly: false, cancellationToken);
+
+    /// <summary>The id of the active tenant with this slug if it lets its people sign in with a one-time code, or none.</summary>
+    public Task<Guid?> TenantAllowingSignInCodesAsync(string slug, CancellationToken cancellationToken) =>
+        ActiveTenantBySlugAsync(slug, codesOnly: true, cancellationToken);
+
+    private async Task<Guid?> ActiveTenantBySlugAsync(string slug, bool codesOnly, CancellationToken cancellationToken)
     {
         var normalised = Slug.Normalize(slug);
         await using var db = contexts.Platform();
         return await db.Tenants.AsNoTracking()
-            .Where(t => t.Slug == normalised && t.Status == TenantStatus.Active)
+            .Where(t => t.Slug == normalised && t.Status == TenantStatus.Active && (!codesOnly || t.PasswordlessSignIn))
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
