@@ -48,6 +48,24 @@ public sealed partial class PasswordlessSignInTests(ApiFactory factory) : ApiTes
     }
 
     [Fact]
+    public async Task A_code_sent_in_one_tenant_signs_no_one_in_under_another()
+    {
+        var inA = await Factory.AddUserAsync(TenantA, "twin@example.com");
+        var inB = await Factory.AddUserAsync(TenantB, "twin@example.com");
+        await AllowAsync(true);
+        await AllowAsync(true, TenantB);
+        using var signIn = new SignIn(Factory);
+        var authorize = signIn.AuthorizeUrl();
+        (await RequestCodeAsync(signIn, authorize, inA.Organisation, inA.Email)).Dispose();
+        var code = CodeIn(Factory.LatestMailTo(inA.Email));
+
+        using (var underB = await VerifyAsync(signIn, authorize, inB.Organisation, inB.Email, code))
+            Assert.Equal(HttpStatusCode.BadRequest, underB.StatusCode);
+        using var underA = await VerifyAsync(signIn, authorize, inA.Organisation, inA.Email, code);
+        Assert.Equal(HttpStatusCode.Redirect, underA.StatusCode);
+    }
+
+    [Fact]
     public async Task Five_wrong_tries_end_the_code_and_an_expired_code_is_refused()
     {
         var member = await Factory.AddUserAsync(TenantA, "guesser@a.example");
@@ -125,9 +143,9 @@ public sealed partial class PasswordlessSignInTests(ApiFactory factory) : ApiTes
             await AssertProblemAsync(empty, HttpStatusCode.BadRequest, field: "allowed");
     }
 
-    private async Task AllowAsync(bool allowed)
+    private async Task AllowAsync(bool allowed, TestTenant? tenant = null)
     {
-        var (_, admin) = await UserAsync(TenantA, $"settings-{Guid.NewGuid():N}@a.example", UserRole.TenantAdmin);
+        var (_, admin) = await UserAsync(tenant ?? TenantA, $"settings-{Guid.NewGuid():N}@example.com", UserRole.TenantAdmin);
         using (admin)
         using (var response = await admin.PutAsJsonAsync("/api/tenant/settings/passwordless-sign-in", new { allowed }))
         {
