@@ -10,6 +10,9 @@ namespace CrmTenancy.Infrastructure.Identity;
 public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
 {
     public bool Retired => RetiredAt is not null;
+
+    /// <summary>The key as IdentityModel signs and verifies with it, made once per loaded key.</summary>
+    public Microsoft.IdentityModel.Tokens.ECDsaSecurityKey SecurityKey { get; } = new(Key) { KeyId = KeyId };
 }
 
 /// <summary>

@@ -106,7 +106,7 @@ public sealed class Account : IEndpointGroup
         if (signedIn.TenantId is { } signedInTenant)
             identity.AddClaim(new Claim(ClaimNames.TenantId, signedInTenant.ToString()));
         identity.AddClaim(new Claim(Session.AuthTime, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        identity.AddClaim(new Claim(Session.Stamp, AccessTokenIssuer.StampDigest(signedIn.SecurityStamp)));
+        identity.AddClaim(new Claim(Session.Stamp, SecurityStamps.Digest(signedIn.SecurityStamp)));
         await context.SignInAsync(Session.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(returnUrl ?? "/account/login?signedIn=1");
     }

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+
+namespace CrmTenancy.Infrastructure.Identity.Server;
+
+/// <summary>
+/// OpenIddict's application manager with the product's client secret hashes (docs/decisions/0008): secrets are 256
+/// random bits the server generates, so one SHA-256 is enough, and a token request does not pay for a slow hash.
+/// </summary>
+public sealed class CrmApplicationManager(
+    IOpenIddictApplicationCache<CrmApplication> cache, ILogger<OpenIddictApplicationManager<CrmApplication>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options, IOpenIddictApplicationStore<CrmApplication> store)
+    : OpenIddictApplicationManager<CrmApplication>(cache, logger, options, store)
+{
+    private static readonly string UnknownSecretHash = ClientSecretHasher.Hash(ClientSecretHasher.GenerateSecret());
+
+    protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ClientSecretHasher.Hash(secret));
+
+    protected override ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ClientSecretHasher.Verify(secret, string.IsNullOrEmpty(comparand) ? UnknownSecretHash : comparand));
+}
