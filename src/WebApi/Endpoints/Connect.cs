@@ -73,7 +73,7 @@ public sealed class Connect : IEndpointGroup
         var refreshed = AccountIdentity(account, Accounts.Grant(scopes, client.AllowedScopes, account.Role));
         // The family (authorization) and the original sign-in's time carry over to the new tokens.
         refreshed.SetAuthorizationId(principal.GetAuthorizationId());
-        if (principal.GetClaim(Claims.AuthenticationTime) is { } authTime)
+        if (long.TryParse(principal.GetClaim(Claims.AuthenticationTime), out var authTime))
             refreshed.SetClaim(Claims.AuthenticationTime, authTime);
         // A rotated refresh token never outlives its family.
         if (family.EndsAt is { } end && end - clock.GetUtcNow() < TimeSpan.FromDays(14))

@@ -63,7 +63,8 @@ public static class AuthorizationServerSetup
                 var host = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
-                    .EnableUserInfoEndpointPassthrough();
+                    .EnableUserInfoEndpointPassthrough()
+                    .SuppressJsonResponseIndentation();
                 if (allowHttp)
                     host.DisableTransportSecurityRequirement();
                 foreach (var handler in ServerHandlers.All)
