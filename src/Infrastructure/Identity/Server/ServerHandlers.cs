@@ -128,25 +128,29 @@ public static class ServerHandlers
     /// spent and revokes the whole family, including what the winner issued (RFC 9700 4.14.2). The transaction commits
     /// with the response (<see cref="CommitTokenFamily"/>).
     /// </summary>
-    public sealed class LockTokenFamily(CrmDbContext db, TokenFamily family, TimeProvider clock) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+    public sealed class LockTokenFamily(CrmDbContext db, TokenFamily family, TimeProvider clock) : IOpenIddictServerHandler<ValidateTokenContext>
     {
-        public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
+        // Before OpenIddict's own entry checks, which then read the entry afresh under the lock.
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
             .UseScopedHandler<LockTokenFamily>()
-            .SetOrder(ValidateRefreshToken.Descriptor.Order + 500)
+            .SetOrder(Protection.ValidateTokenEntry.Descriptor.Order - 250)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-        public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+        public async ValueTask HandleAsync(ValidateTokenContext context)
         {
-            if (context.EndpointType is not OpenIddictServerEndpointType.Token)
+            if (context.EndpointType is not OpenIddictServerEndpointType.Token || context.Principal is not { } principal
+                || !(principal.HasTokenType(TokenTypeIdentifiers.Private.AuthorizationCode) || principal.HasTokenType(TokenTypeIdentifiers.RefreshToken))
+                || !Guid.TryParse(context.AuthorizationId ?? principal.GetAuthorizationId(), out var authorizationId)
+                || !Guid.TryParse(context.TokenId ?? principal.GetTokenId(), out var tokenId))
                 return;
-            var principal = context.AuthorizationCodePrincipal ?? context.RefreshTokenPrincipal;
-            if (principal is null || principal.GetAuthorizationId() is not { } authorizationText || !Guid.TryParse(authorizationText, out var authorizationId)
-                || !Guid.TryParse(principal.GetTokenId(), out var tokenId))
-                return;
-            await db.Database.BeginTransactionAsync(context.CancellationToken);
+            var isCode = principal.HasTokenType(TokenTypeIdentifiers.Private.AuthorizationCode);
+            if (db.Database.CurrentTransaction is null)
+                await db.Database.BeginTransactionAsync(context.CancellationToken);
             var key = BitConverter.ToInt64(authorizationId.ToByteArray(), 8);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", context.CancellationToken);
+            // What was read before the lock may be stale: OpenIddict reads the entry again.
+            db.ChangeTracker.Clear();
             var state = await db.Database.SqlQuery<FamilyRow>($"""
                 SELECT t.status AS "TokenStatus", t.expiration_date AS "ExpiresAt", a.status AS "FamilyStatus", a.creation_date AS "FamilyCreatedAt"
                 FROM oidc_tokens t JOIN oidc_authorizations a ON a.id = t.authorization_id
@@ -160,7 +164,7 @@ public static class ServerHandlers
                 return;
             if (state?.TokenStatus == Statuses.Redeemed)
                 await TokenFamilies.RevokeAsync(db, authorizationId, context.CancellationToken);
-            context.Reject(Errors.InvalidGrant, context.AuthorizationCodePrincipal is not null
+            context.Reject(Errors.InvalidToken, isCode
                 ? "The authorization code is invalid, expired or was already used."
                 : "The refresh token is invalid, expired or revoked; a spent one revokes its whole family.");
         }
