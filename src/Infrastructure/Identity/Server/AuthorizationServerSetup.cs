@@ -67,7 +67,7 @@ public static class AuthorizationServerSetup
                     .SuppressJsonResponseIndentation();
                 if (allowHttp)
                     host.DisableTransportSecurityRequirement();
-                foreach (var handler in ServerHandlers.All)
+                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All))
                     server.AddEventHandler(handler);
                 server.Configure(options =>
                 {
@@ -86,7 +86,9 @@ public static class AuthorizationServerSetup
                 validation.UseLocalServer();
                 validation.AddAudiences(Audience);
                 validation.UseAspNetCore();
-                validation.AddEventHandler(ValidationHandlers.VerifyWithStoreKeys.Descriptor);
+                foreach (var handler in ValidationHandlers.All)
+                    validation.AddEventHandler(handler);
+                validation.Configure(options => ValidationHandlers.Configure(options.TokenValidationParameters, settings));
             });
     }
 }

@@ -1,5 +1,10 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Validation.OpenIddictValidationEvents;
 using static OpenIddict.Validation.OpenIddictValidationHandlers;
 
@@ -8,6 +13,20 @@ namespace CrmTenancy.Infrastructure.Identity.Server;
 /// <summary>The product's handlers in OpenIddict's validation pipeline (API requests).</summary>
 public static class ValidationHandlers
 {
+    public static readonly OpenIddictValidationHandlerDescriptor[] All = [VerifyWithStoreKeys.Descriptor, AccessTokenRules.Descriptor];
+
+    /// <summary>The parameters IdentityModel checks an access token with: exactly the configured issuer (OpenIddict would
+    /// also take it with a trailing slash), the API's audience, ES256 only, an exp, and the product's clock skew for exp and nbf.</summary>
+    public static void Configure(TokenValidationParameters parameters, TokenOptions settings)
+    {
+        parameters.ValidIssuers = [settings.Issuer];
+        parameters.ValidateAudience = true;
+        parameters.ValidAudiences = [settings.Audience];
+        parameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
+        parameters.RequireExpirationTime = true;
+        parameters.ClockSkew = settings.ClockSkew;
+    }
+
     /// <summary>Access tokens verify against every published key of the store (the current one and retired ones until their tokens expire).</summary>
     public sealed class VerifyWithStoreKeys(SigningKeyStore keys) : IOpenIddictValidationHandler<ValidateTokenContext>
     {
@@ -22,5 +41,86 @@ public static class ValidationHandlers
             var published = await keys.KeysAsync(context.CancellationToken);
             context.TokenValidationParameters.IssuerSigningKeys = published.Select(k => (SecurityKey)k.SecurityKey).ToList();
         }
+    }
+
+    /// <summary>
+    /// The product's rules for an access token, each refused with its own reason (the API's challenge names it): the
+    /// header first (a compact JWS, ES256, typ at+jwt, no critical extensions, a published kid), then IdentityModel's
+    /// verification with <see cref="Configure"/>'s parameters, then an issue time that is not in the future. The
+    /// verified principal is attached the way OpenIddict's own handler would, which then has nothing left to do.
+    /// </summary>
+    public sealed class AccessTokenRules(IOptions<TokenOptions> options, TimeProvider clock) : IOpenIddictValidationHandler<ValidateTokenContext>
+    {
+        public static OpenIddictValidationHandlerDescriptor Descriptor { get; } = OpenIddictValidationHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .UseSingletonHandler<AccessTokenRules>()
+            .SetOrder(Protection.ValidateIdentityModelToken.Descriptor.Order - 500)
+            .SetType(OpenIddictValidationHandlerType.Custom)
+            .Build();
+
+        public async ValueTask HandleAsync(ValidateTokenContext context)
+        {
+            if (context.Principal is not null || string.IsNullOrEmpty(context.Token))
+                return;
+            if (HeaderProblem(context.Token, context.TokenValidationParameters) is { } problem)
+            {
+                context.Reject(Errors.InvalidToken, problem);
+                return;
+            }
+
+            var result = await context.SecurityTokenHandler.ValidateTokenAsync(context.Token, context.TokenValidationParameters);
+            if (!result.IsValid)
+            {
+                context.Reject(Errors.InvalidToken, Reason(result.Exception));
+                return;
+            }
+            var issuedAt = ((JsonWebToken)result.SecurityToken).IssuedAt;
+            if (issuedAt == DateTime.MinValue || issuedAt - options.Value.ClockSkew > clock.GetUtcNow().UtcDateTime)
+            {
+                context.Reject(Errors.InvalidToken, "The token has no valid issue time.");
+                return;
+            }
+            context.Principal = new ClaimsPrincipal(result.ClaimsIdentity).SetTokenType(TokenTypeIdentifiers.AccessToken);
+        }
+
+        private static string? HeaderProblem(string token, TokenValidationParameters parameters)
+        {
+            var parts = token.Split('.');
+            if (parts.Length != 3 || parts.Any(p => p.Length == 0))
+                return "The token is not a compact JWS.";
+            JsonWebToken jwt;
+            try
+            {
+                jwt = new JsonWebToken(token);
+            }
+            catch (ArgumentException)
+            {
+                return "The token header or payload is not valid JSON.";
+            }
+            if (jwt.Alg != SecurityAlgorithms.EcdsaSha256)
+                return "The token is not signed with the expected algorithm.";
+            if (!string.Equals(jwt.Typ, JsonWebTokenTypes.AccessToken, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(jwt.Typ, JsonWebTokenTypes.Prefixes.Application + JsonWebTokenTypes.AccessToken, StringComparison.OrdinalIgnoreCase))
+                return "The token is not an access token (typ).";
+            if (jwt.TryGetHeaderValue<object>("crit", out _))
+                return "The token uses critical header extensions this API does not understand.";
+            if (string.IsNullOrEmpty(jwt.Kid))
+                return "The token names no key.";
+            if (parameters.IssuerSigningKeys?.Any(k => k.KeyId == jwt.Kid) != true)
+                return "The token is signed with an unknown key.";
+            return null;
+        }
+
+        private static string Reason(Exception? exception) => exception switch
+        {
+            SecurityTokenExpiredException or SecurityTokenNoExpirationException => "The token has expired.",
+            SecurityTokenNotYetValidException => "The token is not valid yet.",
+            SecurityTokenInvalidIssuerException => "The token was issued by another issuer.",
+            SecurityTokenInvalidAudienceException => "The token is not meant for this API.",
+            SecurityTokenInvalidTypeException => "The token is not an access token (typ).",
+            SecurityTokenInvalidAlgorithmException => "The token is not signed with the expected algorithm.",
+            SecurityTokenSignatureKeyNotFoundException => "The token is signed with an unknown key.",
+            SecurityTokenInvalidSignatureException => "The token signature is invalid.",
+            _ => "The token is invalid.",
+        };
     }
 }
