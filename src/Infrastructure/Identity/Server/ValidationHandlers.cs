@@ -24,6 +24,7 @@ public static class ValidationHandlers
         parameters.ValidAudiences = [settings.Audience];
         parameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
         parameters.RequireExpirationTime = true;
+        parameters.ValidateLifetime = true;
         parameters.ClockSkew = settings.ClockSkew;
     }
 

@@ -6,6 +6,7 @@ using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using CrmTenancy.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
 using AccountEndpoints = CrmTenancy.WebApi.Endpoints.Account;
 using static CrmTenancy.FunctionalTests.Infrastructure.OAuthProtocol;
 
@@ -24,7 +25,7 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         var code = await CodeAsync(signIn, member);
         await using (var db = Factory.Database.Owner())
         {
-            Assert.Equal(1, await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == "authorization_code")
+            Assert.Equal(1, await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == OpenIddictConstants.TokenTypeIdentifiers.Private.AuthorizationCode)
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpirationDate, DateTime.UtcNow.AddSeconds(-1))));
         }
 
@@ -44,7 +45,7 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         {
             // A family ends 30 days after its sign-in (the authorization's creation).
             Assert.Equal(1, expiry == "token"
-                ? await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == "refresh_token")
+                ? await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == OpenIddictConstants.TokenTypeIdentifiers.RefreshToken)
                     .ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpirationDate, DateTime.UtcNow.AddSeconds(-1)))
                 : await db.OidcAuthorizations.IgnoreQueryFilters().Where(a => a.Subject == member.Id.ToString())
                     .ExecuteUpdateAsync(u => u.SetProperty(a => a.CreationDate, DateTime.UtcNow.AddDays(-30).AddSeconds(-1))));
