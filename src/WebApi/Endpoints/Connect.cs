@@ -86,16 +86,30 @@ public sealed class Connect : IEndpointGroup
     public static async Task<IResult> UserInfo(HttpContext context, Accounts accounts)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        var principal = result.Principal;
-        if (principal is null || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var accountId)
-            || await accounts.FindAsync(accountId, ServerHandlers.TenantOf(principal), context.RequestAborted) is not { Active: true } account
+        // OpenIddict has verified the access token; it describes a person who granted openid, or userinfo has nothing to say.
+        var principal = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal
+            ?? throw new InvalidOperationException("The validated principal is missing.");
+        if (!principal.HasScope(Scopes.OpenId) || principal.GetClaim(ClaimNames.Role) is null || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var accountId))
+            return Forbid(OAuthErrors.InsufficientScope, "Userinfo needs a person's access token with the openid scope.");
+        if (await accounts.FindAsync(accountId, ServerHandlers.TenantOf(principal), context.RequestAborted) is not { Active: true } account
             || SecurityStamps.Digest(account.SecurityStamp) != principal.GetClaim(Session.Stamp))
             return Results.Challenge(Properties(OAuthErrors.InvalidToken, "The token's account is not active or its rights changed."),
                 [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         var claims = IdentityClaims(account, principal.GetScopes());
         claims["sub"] = account.Id.ToString();
         return Results.Json(claims);
+    }
+
+    /// <summary>
+    /// An empty POST to userinfo (the token in the Authorization header, RFC 6750 section 2.1) is an empty form: OpenIddict
+    /// reads a POST only as a form, so the content type is filled in before it does. Any other request is left as it is.
+    /// </summary>
+    public static Task EmptyUserInfoPostIsAForm(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/connect/userinfo"
+            && context.Request.ContentType is null && context.Request.ContentLength is null or 0)
+            context.Request.ContentType = "application/x-www-form-urlencoded";
+        return next(context);
     }
 
     /// <summary>The identity of a signed-in account with the scopes it was granted: what every token of it says.</summary>

@@ -348,16 +348,21 @@ public sealed class AuthorizationServerProtocolTests(ApiFactory factory) : ApiTe
     }
 
     [Fact]
-    public async Task Revocation_needs_client_authentication_and_refuses_access_tokens_without_a_hint()
+    public async Task Revocation_needs_client_authentication_and_revokes_an_access_token_at_once()
     {
         var (_, signIn, tokens) = await SignedInAsync();
         using var __ = signIn;
 
         using (var wrong = await RevokeAsync(Factory, tokens.RefreshToken!, TenantA.ClientId, "wrong-secret"))
             await AssertOAuthErrorAsync(wrong, HttpStatusCode.Unauthorized, "invalid_client");
-        using (var access = await RevokeAsync(Factory, tokens.AccessToken, TestTenants.WebClientId, null))
-            await AssertOAuthErrorAsync(access, HttpStatusCode.BadRequest, "unsupported_token_type");
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(Factory, tokens.AccessToken));
 
+        // An access token is revocable (RFC 7009 section 2): the API refuses it on the very next request.
+        using (var access = await RevokeAsync(Factory, tokens.AccessToken, TestTenants.WebClientId, null))
+            Assert.Equal(HttpStatusCode.OK, access.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(Factory, tokens.AccessToken));
+
+        // Revoking one access token leaves the rest of the sign-in alone.
         using var refresh = await RefreshAsync(Factory, tokens.RefreshToken!);
         await AssertTokensAsync(refresh);
     }

@@ -69,8 +69,10 @@ public static class AuthorizationServerSetup
                     .SuppressJsonResponseIndentation();
                 if (allowHttp)
                     host.DisableTransportSecurityRequirement();
-                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All).Concat(AuthorizationHandlers.All).Concat(TokenRequestHandlers.All))
+                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All).Concat(AuthorizationHandlers.All).Concat(TokenRequestHandlers.All).Concat(IntrospectionHandlers.All))
                     server.AddEventHandler(handler);
+                foreach (var handler in IntrospectionHandlers.Removed)
+                    server.RemoveEventHandler(handler);
                 server.Configure(options =>
                 {
                     // What the product promised before OpenIddict (ADR 0015): S256 only, the query response mode, no

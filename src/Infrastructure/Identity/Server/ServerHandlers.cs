@@ -103,13 +103,13 @@ public static class ServerHandlers
 
     /// <summary>
     /// A JWT (an access token presented for introspection, revocation or userinfo) enters the tenant it names once its
-    /// signature is verified and before its entry is read; in a request already in another tenant it is invalid.
+    /// signature is verified and before its entry is first read (OpenIddict's RestoreTokenEntryProperties); in a request already in another tenant it is invalid.
     /// </summary>
     public sealed class ScopeVerifiedToken(OidcTenantScope scope) : IOpenIddictServerHandler<ValidateTokenContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
             .UseScopedHandler<ScopeVerifiedToken>()
-            .SetOrder(Protection.ValidateTokenEntry.Descriptor.Order - 500)
+            .SetOrder(Protection.RestoreTokenEntryProperties.Descriptor.Order - 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

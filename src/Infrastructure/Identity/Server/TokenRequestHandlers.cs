@@ -14,7 +14,7 @@ namespace CrmTenancy.Infrastructure.Identity.Server;
 /// </summary>
 public static class TokenRequestHandlers
 {
-    public static readonly OpenIddictServerHandlerDescriptor[] All = [CodeProofs.Descriptor, ClientPermissions.Descriptor, RefreshScopes.Descriptor, ScopeInEveryResponse.Descriptor];
+    public static readonly OpenIddictServerHandlerDescriptor[] All = [CodeProofs.Descriptor, ClientPermissions.Descriptor, RefreshScopes.Descriptor, ScopeInEveryResponse.Descriptor, RefreshTokenWithEveryCode.Descriptor];
 
     /// <summary>PKCE is required of every code: a redemption without the verifier, or without the redirect URI the code
     /// was issued for, cannot prove it is the code's own client (RFC 7636 section 4.6).</summary>
@@ -85,21 +85,39 @@ public static class TokenRequestHandlers
         }
     }
 
-    /// <summary>Every token response names the access token's scopes, also when they are the ones asked for (OpenIddict
-    /// leaves it out then, as RFC 6749 section 5.1 allows): clients read what they hold without decoding the token.</summary>
-    public sealed class ScopeInEveryResponse : IOpenIddictServerHandler<ProcessSignInContext>
+    /// <summary>Every token response names the access token's scopes. OpenIddict leaves them out when they are exactly the
+    /// ones asked for (as RFC 6749 section 5.1 allows); the product always said them, so clients read what they hold.</summary>
+    public sealed class ScopeInEveryResponse : IOpenIddictServerHandler<ApplyTokenResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
+            .UseSingletonHandler<ScopeInEveryResponse>()
+            .SetOrder(int.MinValue + 50_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+        public ValueTask HandleAsync(ApplyTokenResponseContext context)
+        {
+            if (!string.IsNullOrEmpty(context.Response.AccessToken) && string.IsNullOrEmpty(context.Response.Scope) && context.Request is { } request)
+                context.Response.Scope = string.Join(' ', request.GetScopes());
+            return default;
+        }
+    }
+
+    /// <summary>A code's redemption and every refresh hand out a (rotated) refresh token, offline_access or not, as
+    /// before OpenIddict (ADR 0015): the family's 30 days and the per-request checks bound it, not the scope.</summary>
+    public sealed class RefreshTokenWithEveryCode : IOpenIddictServerHandler<ProcessSignInContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-            .UseSingletonHandler<ScopeInEveryResponse>()
-            .SetOrder(int.MaxValue - 100_000)
+            .UseSingletonHandler<RefreshTokenWithEveryCode>()
+            .SetOrder(EvaluateGeneratedTokens.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
         public ValueTask HandleAsync(ProcessSignInContext context)
         {
-            if (context.EndpointType is OpenIddictServerEndpointType.Token && context.AccessTokenPrincipal is { } principal
-                && string.IsNullOrEmpty(context.Response.Scope))
-                context.Response.Scope = string.Join(' ', principal.GetScopes());
+            if (context.EndpointType is OpenIddictServerEndpointType.Token
+                && (context.Request.IsAuthorizationCodeGrantType() || context.Request.IsRefreshTokenGrantType()))
+                context.GenerateRefreshToken = context.IncludeRefreshToken = true;
             return default;
         }
     }
