@@ -10,12 +10,13 @@ namespace CrmTenancy.Infrastructure.Identity.Server;
 /// Introspection (RFC 7662) and revocation (RFC 7009) in the product's terms (ADR 0015). Both authenticate the client
 /// before anything else. Introspection answers any confidential client of the token's tenant (the request is bound to
 /// that tenant, see <see cref="OidcTenantScope"/>, so another tenant's token is simply inactive) and describes the token
-/// fully; OpenIddict's own rule, that only the token's presenter or audience may learn anything, is removed.
+/// fully, with Cache-Control: no-store; OpenIddict's own rule, that only the token's presenter or audience may learn anything, is removed.
 /// </summary>
 public static class IntrospectionHandlers
 {
     public static readonly OpenIddictServerHandlerDescriptor[] All =
-        [RevocationClientFirst.Descriptor, IntrospectionClientFirst.Descriptor, ConfidentialIntrospection.Descriptor, DescribeToTenantClients.Descriptor];
+        [RevocationClientFirst.Descriptor, IntrospectionClientFirst.Descriptor, DescribeToTenantClients.Descriptor,
+         OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandlers.AttachCacheControlHeader<ApplyIntrospectionResponseContext>.Descriptor];
 
     public static readonly OpenIddictServerHandlerDescriptor[] Removed = [Introspection.ValidateAuthorizedParty.Descriptor];
 
@@ -53,24 +54,7 @@ public static class IntrospectionHandlers
         }
     }
 
-    /// <summary>A public client cannot authenticate, so it may not introspect: <c>invalid_client</c>, not an inactive answer.</summary>
-    public sealed class ConfidentialIntrospection(OidcTenantScope scope) : IOpenIddictServerHandler<ValidateIntrospectionRequestContext>
-    {
-        public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateIntrospectionRequestContext>()
-            .UseScopedHandler<ConfidentialIntrospection>()
-            .SetOrder(Introspection.ValidateEndpointPermissions.Descriptor.Order - 500)
-            .SetType(OpenIddictServerHandlerType.Custom)
-            .Build();
-
-        public ValueTask HandleAsync(ValidateIntrospectionRequestContext context)
-        {
-            if (scope.Client is not { IsPublic: false })
-                context.Reject(Errors.InvalidClient, "Only a confidential client may introspect tokens.");
-            return default;
-        }
-    }
-
-    /// <summary>The token's scopes and tenant, for a confidential client of that tenant.</summary>
+    /// <summary>The token's subject, type, scopes and tenant, for a confidential client of that tenant.</summary>
     public sealed class DescribeToTenantClients(OidcTenantScope scope) : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleIntrospectionRequestContext>()
@@ -84,6 +68,9 @@ public static class IntrospectionHandlers
             if (scope.Client is not { IsPublic: false } || context.GenericTokenPrincipal is not { } principal)
                 return default;
             context.Scopes.UnionWith(principal.GetScopes());
+            context.Subject ??= principal.GetClaim(Claims.Subject);
+            if (principal.HasTokenType(TokenTypeIdentifiers.RefreshToken))
+                context.TokenType ??= TokenTypeHints.RefreshToken;
             if (principal.GetClaim(ServerHandlers.TenantClaim) is { } tenant)
                 context.Claims[ServerHandlers.TenantClaim] = tenant;
             return default;

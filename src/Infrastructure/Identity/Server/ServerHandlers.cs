@@ -66,6 +66,12 @@ public static class ServerHandlers
                 context.Reject(Errors.InvalidClient, "Client authentication failed.");
                 return;
             }
+            // A public client cannot authenticate, so it may not introspect: invalid_client, not an inactive answer.
+            if (client.IsPublic && context.EndpointType is OpenIddictServerEndpointType.Introspection)
+            {
+                context.Reject(Errors.InvalidClient, "Only a confidential client may introspect tokens.");
+                return;
+            }
             scope.Client = client;
             if (client.TenantId is { } tenant)
                 scope.TryEnter(tenant);
