@@ -101,15 +101,40 @@ public sealed class Connect : IEndpointGroup
     }
 
     /// <summary>
-    /// An empty POST to userinfo (the token in the Authorization header, RFC 6750 section 2.1) is an empty form: OpenIddict
-    /// reads a POST only as a form, so the content type is filled in before it does. Any other request is left as it is.
+    /// Before OpenIddict reads a protocol request's form: an empty POST to userinfo (the token in the Authorization
+    /// header, RFC 6750 section 2.1) is an empty form, since OpenIddict reads a POST only as a form; and a form that
+    /// cannot be read (too many fields, malformed) is an OAuth <c>invalid_request</c>, not a server error. The form read
+    /// here is the one OpenIddict uses (ASP.NET Core keeps it on the request).
     /// </summary>
-    public static Task EmptyUserInfoPostIsAForm(HttpContext context, RequestDelegate next)
+    public static async Task ReadProtocolForm(HttpContext context, RequestDelegate next)
     {
-        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/connect/userinfo"
-            && context.Request.ContentType is null && context.Request.ContentLength is null or 0)
-            context.Request.ContentType = "application/x-www-form-urlencoded";
-        return next(context);
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method) || !request.Path.StartsWithSegments("/connect"))
+        {
+            await next(context);
+            return;
+        }
+        if (request.Path == "/connect/userinfo" && request.ContentType is null && request.ContentLength is null or 0)
+            request.ContentType = "application/x-www-form-urlencoded";
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                await request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (InvalidDataException malformed)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.Headers.CacheControl = "no-store";
+                await context.Response.WriteAsJsonAsync(new Dictionary<string, string>
+                {
+                    ["error"] = OAuthErrors.InvalidRequest,
+                    ["error_description"] = $"The form could not be read: {malformed.Message}",
+                }, context.RequestAborted);
+                return;
+            }
+        }
+        await next(context);
     }
 
     /// <summary>The identity of a signed-in account with the scopes it was granted: what every token of it says.</summary>
