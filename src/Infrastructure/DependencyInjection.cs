@@ -56,6 +56,7 @@ public static class DependencyInjection
         services.AddScoped<Accounts>();
         services.AddAuthorizationServer(configuration);
         services.AddScoped<SignInCodes>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<IClientRegistry, ClientRegistry>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddSingleton<IPublicLinks, PublicLinks>();

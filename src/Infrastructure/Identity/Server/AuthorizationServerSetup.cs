@@ -24,6 +24,7 @@ public static class AuthorizationServerSetup
         var allowHttp = settings.Issuer.StartsWith("http://", StringComparison.Ordinal);
         services.AddScoped<OidcTenantScope>();
         services.AddScoped<TokenFamily>();
+        services.AddScoped<ProtocolGrants>();
         services.AddOpenIddict()
             .AddCore(core =>
             {
