@@ -36,6 +36,10 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
     public async Task<LoadedSigningKey> CurrentAsync(CancellationToken cancellationToken) =>
         (await KeysAsync(cancellationToken)).First(k => !k.Retired);
 
+    /// <summary>The published keys as IdentityModel verifies with them (<see cref="KeysAsync"/>).</summary>
+    public async Task<List<Microsoft.IdentityModel.Tokens.SecurityKey>> VerificationKeysAsync(CancellationToken cancellationToken) =>
+        (await KeysAsync(cancellationToken)).Select(k => (Microsoft.IdentityModel.Tokens.SecurityKey)k.SecurityKey).ToList();
+
     /// <summary>
     /// Every key whose tokens may still be valid, newest first (published in the JWKS, accepted by validation): the
     /// current key, and retired keys until the last token they signed has expired. Then a retired key is gone from

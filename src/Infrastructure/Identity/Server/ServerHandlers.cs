@@ -256,8 +256,7 @@ public static class ServerHandlers
 
         public async ValueTask HandleAsync(ValidateTokenContext context)
         {
-            var published = await keys.KeysAsync(context.CancellationToken);
-            context.TokenValidationParameters.IssuerSigningKeys = published.Select(k => (SecurityKey)k.SecurityKey).ToList();
+            context.TokenValidationParameters.IssuerSigningKeys = await keys.VerificationKeysAsync(context.CancellationToken);
         }
     }
 

@@ -39,8 +39,7 @@ public static class ValidationHandlers
 
         public async ValueTask HandleAsync(ValidateTokenContext context)
         {
-            var published = await keys.KeysAsync(context.CancellationToken);
-            context.TokenValidationParameters.IssuerSigningKeys = published.Select(k => (SecurityKey)k.SecurityKey).ToList();
+            context.TokenValidationParameters.IssuerSigningKeys = await keys.VerificationKeysAsync(context.CancellationToken);
         }
     }
 
