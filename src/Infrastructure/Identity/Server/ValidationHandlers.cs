@@ -61,13 +61,15 @@ public static class ValidationHandlers
         {
             if (context.Principal is not null || string.IsNullOrEmpty(context.Token))
                 return;
-            if (HeaderProblem(context.Token, context.TokenValidationParameters) is { } problem)
+            var (jwt, problem) = ReadHeader(context.Token, context.TokenValidationParameters);
+            if (jwt is null)
             {
                 context.Reject(Errors.InvalidToken, problem);
                 return;
             }
 
-            var result = await context.SecurityTokenHandler.ValidateTokenAsync(context.Token, context.TokenValidationParameters);
+            // The token read once for its header is the one verified: no second parse.
+            var result = await context.SecurityTokenHandler.ValidateTokenAsync(jwt, context.TokenValidationParameters);
             if (!result.IsValid)
             {
                 context.Reject(Errors.InvalidToken, Reason(result.Exception));
@@ -82,11 +84,10 @@ public static class ValidationHandlers
             context.Principal = new ClaimsPrincipal(result.ClaimsIdentity).SetTokenType(TokenTypeIdentifiers.AccessToken);
         }
 
-        private static string? HeaderProblem(string token, TokenValidationParameters parameters)
+        private static (JsonWebToken? Token, string? Problem) ReadHeader(string token, TokenValidationParameters parameters)
         {
-            var parts = token.Split('.');
-            if (parts.Length != 3 || parts.Any(p => p.Length == 0))
-                return "The token is not a compact JWS.";
+            if (token.Count(c => c == '.') != 2 || token.StartsWith('.') || token.EndsWith('.') || token.Contains("..", StringComparison.Ordinal))
+                return (null, "The token is not a compact JWS.");
             JsonWebToken jwt;
             try
             {
@@ -94,20 +95,21 @@ public static class ValidationHandlers
             }
             catch (ArgumentException)
             {
-                return "The token header or payload is not valid JSON.";
+                return (null, "The token header or payload is not valid JSON.");
             }
+            string? problem = null;
             if (jwt.Alg != SecurityAlgorithms.EcdsaSha256)
-                return "The token is not signed with the expected algorithm.";
-            if (!string.Equals(jwt.Typ, JsonWebTokenTypes.AccessToken, StringComparison.OrdinalIgnoreCase)
+                problem = "The token is not signed with the expected algorithm.";
+            else if (!string.Equals(jwt.Typ, JsonWebTokenTypes.AccessToken, StringComparison.OrdinalIgnoreCase)
                 && !string.Equals(jwt.Typ, JsonWebTokenTypes.Prefixes.Application + JsonWebTokenTypes.AccessToken, StringComparison.OrdinalIgnoreCase))
-                return "The token is not an access token (typ).";
-            if (jwt.TryGetHeaderValue<object>("crit", out _))
-                return "The token uses critical header extensions this API does not understand.";
-            if (string.IsNullOrEmpty(jwt.Kid))
-                return "The token names no key.";
-            if (parameters.IssuerSigningKeys?.Any(k => k.KeyId == jwt.Kid) != true)
-                return "The token is signed with an unknown key.";
-            return null;
+                problem = "The token is not an access token (typ).";
+            else if (jwt.TryGetHeaderValue<object>("crit", out _))
+                problem = "The token uses critical header extensions this API does not understand.";
+            else if (string.IsNullOrEmpty(jwt.Kid))
+                problem = "The token names no key.";
+            else if (parameters.IssuerSigningKeys?.Any(k => k.KeyId == jwt.Kid) != true)
+                problem = "The token is signed with an unknown key.";
+            return problem is null ? (jwt, null) : (null, problem);
         }
 
         private static string Reason(Exception? exception) => exception switch
