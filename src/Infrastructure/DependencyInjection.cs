@@ -45,6 +45,7 @@ public static class DependencyInjection
         services.AddScoped<IdempotentRequest>();
         services.AddScoped<IdempotencyStore>();
         services.AddHostedService<IdempotencyRetentionService>();
+        services.AddHostedService<Identity.Server.TokenRetentionService>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         AddDataProtection(services, configuration);
