@@ -3,7 +3,10 @@
 # one run (the load generator, the API and PostgreSQL share the machine's cores). Release builds of the current
 # tree and of BASE (a commit) are served in turn on the run cluster's demo data plus 5,000 customers per demo
 # tenant; each request is measured with wrk -t2 -c32 after a 2 s warm-up. Needs wrk (apt-get install -y wrk).
+# SEPARATE_DATABASES=1 gives each build its own database in the cluster (crm_base for BASE), migrated and seeded by
+# that build, for a BASE whose schema the current migrations changed incompatibly; the data is the same either way.
 #   scripts/bench-builds.sh 95c5391            # BASE against the working tree
+#   SEPARATE_DATABASES=1 scripts/bench-builds.sh main
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,10 +20,11 @@ OLD=/tmp/crm-bench-base
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
 OWNER="$(./scripts/pg.sh start run | tail -1)"
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER") dbname=crm user=postgres" -qtAX "$@"; }
+DB=crm
+psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER") dbname=$DB user=postgres" -qtAX "$@"; }
 
-start_api() { # $1: the build's root, $2: migrate or not
-  (cd "$1/src/WebApi" && ConnectionStrings__Crm="$OWNER" Database__Migrate="$2" Database__SeedDemoData="$2" \
+start_api() { # $1: the build's root, $2: migrate or not; in the database $DB
+  (cd "$1/src/WebApi" && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$DB}" Database__Migrate="$2" Database__SeedDemoData="$2" \
     Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$BASE exec dotnet bin/Release/net10.0/CrmTenancy.WebApi.dll >/tmp/crm-bench-api.log 2>&1) &
   API_PID=$!
   for _ in $(seq 1 90); do curl -sf $BASE/health/ready >/dev/null && return; sleep 1; done
@@ -28,15 +32,24 @@ start_api() { # $1: the build's root, $2: migrate or not
 }
 stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 
-start_api "$ROOT" true   # the newer build migrates; the older one runs on the same schema
-TA=$(psql -c "select id from tenants where slug='acme'")
-TB=$(psql -c "select id from tenants where slug='globex'")
-if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
-  psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
-           select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
-                  array['bulk'], 0, now(), 1
-           from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
+# Each database's demo tenants get 5,000 more customers each (once).
+seed() {
+  TA=$(psql -c "select id from tenants where slug='acme'")
+  TB=$(psql -c "select id from tenants where slug='globex'")
+  if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
+    psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
+             select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
+                    array['bulk'], 0, now(), 1
+             from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
+  fi
+}
+if [[ -n "${SEPARATE_DATABASES:-}" ]]; then
+  DB=postgres; [[ -n "$(psql -c "select 1 from pg_database where datname='crm_base'")" ]] || psql -c "create database crm_base"
+  DB=crm_base; start_api "$OLD" true; seed; stop_api
 fi
+DB=crm
+start_api "$ROOT" true   # the newer build migrates; without SEPARATE_DATABASES the older one runs on the same schema
+seed
 # A token from the build being measured: a build from before the signing keys were encrypted at rest cannot read
 # a key the newer build stored, so each build's turn starts from its own key.
 token() {
@@ -51,18 +64,27 @@ wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"name":"Bench customer","source":"Web"}'
 LUA
+  cat > /tmp/crm-bench-token.lua <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Basic $(printf 'acme-integration:acme-demo-secret-change-me' | base64 -w0)"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "grant_type=client_credentials"
+LUA
 }
 token
-ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+customer() { ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])'); }
 stop_api
-psql -c "delete from outbox_messages" -c "delete from customers where name = 'Bench customer'"
+clean() { psql -c "delete from outbox_messages" -c "delete from customers where name = 'Bench customer'" -c "vacuum analyze customers"; }
+clean
 
 for round in $(seq 1 "$ROUNDS"); do
   for build in base current; do
+    if [[ $build == base && -n "${SEPARATE_DATABASES:-}" ]]; then DB=crm_base; else DB=crm; fi
     psql -c "delete from signing_keys"
     if [[ $build == base ]]; then start_api "$OLD" false; else start_api "$ROOT" false; fi
     token
-    for spec in "get:/api/customers/$ID" "get:/api/customers?pageSize=25" "get:/api/customers?search=company%2042&pageSize=25" "post:/api/customers"; do
+    customer
+    for spec in "get:/api/customers/$ID" "get:/api/customers?pageSize=25" "get:/api/customers?search=company%2042&pageSize=25" "post:/api/customers" "token:/connect/token"; do
       script=/tmp/crm-bench-${spec%%:*}.lua; url="$BASE${spec#*:}"
       wrk -t2 -c32 -d2s -s "$script" "$url" >/dev/null
       result=$(wrk -t2 -c32 -d"$DURATION" --latency -s "$script" "$url")
@@ -72,7 +94,7 @@ for round in $(seq 1 "$ROUNDS"); do
       echo "round $round  $build  ${spec%%:*} ${spec#*:}  $rps req/s  p50 $p50  non-2xx ${non2xx:-0}"
     done
     # The creates would slow every later list: remove them (and their outbox rows) before the next build runs.
-    psql -c "delete from outbox_messages" -c "delete from customers where name = 'Bench customer'" -c "vacuum analyze customers"
+    clean
     stop_api
   done
 done

@@ -6,6 +6,7 @@ using CrmTenancy.Infrastructure.Outbox;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Email;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Identity.Server;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Persistence.Interceptors;
 using CrmTenancy.Infrastructure.Tenancy;
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.AddScoped<IdempotentRequest>();
         services.AddScoped<IdempotencyStore>();
         services.AddHostedService<IdempotencyRetentionService>();
+        services.AddHostedService<Identity.Server.TokenRetentionService>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         AddDataProtection(services, configuration);
@@ -51,11 +53,11 @@ public static class DependencyInjection
         services.AddSingleton<ISealedSecrets, SealedSecrets>();
         services.AddSingleton<ISigningKeySource, DatabaseSigningKeySource>();
         services.AddSingleton<SigningKeyStore>();
-        services.AddSingleton<AccessTokenIssuer>();
-        services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<AuthLookups>();
-        services.AddScoped<AuthorizationServer>();
+        services.AddScoped<Accounts>();
+        services.AddAuthorizationServer(configuration);
         services.AddScoped<SignInCodes>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<IClientRegistry, ClientRegistry>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddSingleton<IPublicLinks, PublicLinks>();

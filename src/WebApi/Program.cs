@@ -57,6 +57,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages(context => Problems.WriteForStatus(context.HttpContext));
 app.UseMiddleware<RequestLimits>();
 app.UseRateLimiter();
+app.Use(Connect.ReadProtocolForm);
 app.UseAuthentication();
 app.UseMiddleware<TenantResolutionMiddleware>();
 app.UseAuthorization();

@@ -44,4 +44,15 @@ internal static class Layers
     /// <summary>The closed forms of an open generic interface the type implements.</summary>
     public static IEnumerable<Type> ClosedInterfaces(Type type, Type openGeneric) =>
         type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == openGeneric);
+
+    /// <summary>The repository's root (where CrmTenancy.sln is), for the tests that read the sources.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CrmTenancy.sln")))
+                return directory.FullName;
+        }
+        throw new InvalidOperationException("The repository root (CrmTenancy.sln) is not above the test's directory.");
+    }
 }

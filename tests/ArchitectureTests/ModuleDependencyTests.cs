@@ -17,7 +17,7 @@ public sealed class ModuleDependencyTests
     public void No_two_application_modules_depend_on_each_other_directly_or_through_others()
     {
         const string layer = "Application";
-        var root = Path.Combine(RepositoryRoot(), "src", layer);
+        var root = Path.Combine(Layers.RepositoryRoot(), "src", layer);
         var modules = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
             .Where(m => !Shared.Contains(m) && m is not "bin" and not "obj").ToList();
         Assert.NotEmpty(modules);
@@ -36,7 +36,7 @@ public sealed class ModuleDependencyTests
     [Fact]
     public void The_check_sees_a_dependency_between_modules()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "Application");
+        var root = Path.Combine(Layers.RepositoryRoot(), "src", "Application");
         var modules = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().ToList();
 
         // Customers assign users: the scan must find that edge, or it would prove nothing.
@@ -68,15 +68,5 @@ public sealed class ModuleDependencyTests
                     stack.Push([.. path, next]);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CrmTenancy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException("The repository root (CrmTenancy.sln) is not above the test's directory.");
     }
 }

@@ -1,6 +1,7 @@
 using CrmTenancy.Application.Common.Security;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Identity.Server;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Persistence.Interceptors;
 using Microsoft.AspNetCore.Identity;
@@ -20,8 +21,8 @@ public sealed class IdentityIsolationTests(PersistenceFixture fixture) : Persist
     [Theory]
     [InlineData("users")]
     [InlineData("invitations")]
-    [InlineData("authorization_codes")]
-    [InlineData("refresh_tokens")]
+    [InlineData("oidc_authorizations")]
+    [InlineData("oidc_tokens")]
     public async Task The_app_role_sees_only_its_tenants_identity_rows(string table)
     {
         await SeedAsync();
@@ -34,8 +35,8 @@ public sealed class IdentityIsolationTests(PersistenceFixture fixture) : Persist
     }
 
     [Theory]
-    [InlineData("authorization_codes")]
-    [InlineData("refresh_tokens")]
+    [InlineData("oidc_authorizations")]
+    [InlineData("oidc_tokens")]
     public async Task Without_a_tenant_the_app_role_sees_only_the_operators_grants(string table)
     {
         await SeedAsync();
@@ -63,8 +64,8 @@ public sealed class IdentityIsolationTests(PersistenceFixture fixture) : Persist
         await SeedAsync();
         await using var app = await AppConnectionAsync(TenantA);
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO refresh_tokens SELECT (jsonb_populate_record(t, jsonb_build_object('id', gen_random_uuid(), 'tenant_id', @tenant, " +
-            "'token_hash', md5(random()::text)))).* FROM refresh_tokens t LIMIT 1", app);
+            "INSERT INTO oidc_tokens SELECT (jsonb_populate_record(t, jsonb_build_object('id', gen_random_uuid(), 'tenant_id', @tenant, " +
+            "'reference_id', md5(random()::text)))).* FROM oidc_tokens t LIMIT 1", app);
         insert.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = toOtherTenant ? TenantB : DBNull.Value });
         var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
@@ -128,10 +129,18 @@ public sealed class IdentityIsolationTests(PersistenceFixture fixture) : Persist
 
     private static void AddGrants(CrmDbContext db, Guid? tenant, Guid subject, DateTimeOffset now)
     {
-        db.AuthorizationCodes.Add(AuthorizationCode.Create(tenant, OpaqueHandle.Create(tenant).Hash, "web", subject, "https://app.test/cb",
-            new string('a', 43), ["openid"], null, now, now));
-        db.RefreshTokens.Add(RefreshToken.Create(tenant, OpaqueHandle.Create(tenant).Hash, Guid.CreateVersion7(), "web", subject, ["openid"], now,
-            now + RefreshToken.FamilyLifetime, now));
+        var authorization = new CrmAuthorization
+        {
+            Id = Guid.CreateVersion7(), TenantId = tenant, Subject = subject.ToString(), Status = "valid", Type = "ad-hoc", CreationDate = now.UtcDateTime,
+            ConcurrencyToken = Guid.NewGuid().ToString(),
+        };
+        db.OidcAuthorizations.Add(authorization);
+        db.OidcTokens.Add(new CrmToken
+        {
+            Id = Guid.CreateVersion7(), TenantId = tenant, Subject = subject.ToString(), Status = "valid", Type = "refresh_token", Authorization = authorization,
+            ReferenceId = OpaqueHandle.Create(tenant).Hash, CreationDate = now.UtcDateTime, ExpirationDate = now.UtcDateTime.AddDays(14),
+            ConcurrencyToken = Guid.NewGuid().ToString(),
+        });
     }
 
     private async Task<NpgsqlConnection> AppConnectionAsync(Guid? tenantId)

@@ -100,7 +100,7 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
     [Theory]
     [InlineData("customers", "tenant_id", 2)]
     [InlineData("contacts", "tenant_id", 2)]
-    [InlineData("oauth_clients", "tenant_id", 1)]
+    [InlineData("oidc_applications", "tenant_id", 1)]
     [InlineData("platform_access_records", "tenant_id", 1)]
     [InlineData("tenants", "id", 1)]
     public async Task Lock_3_alone_row_level_security_shows_the_app_role_only_the_tenants_rows_without_any_where(string table, string tenantColumn, int expected)
@@ -166,7 +166,7 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
         if (setting is not null)
             await ExecuteAsync(app, $"SELECT set_config('{TenantConnectionInterceptor.Setting}', '{setting}', false)", null);
 
-        foreach (var table in new[] { "tenants", "customers", "contacts", "oauth_clients", "platform_access_records" })
+        foreach (var table in new[] { "tenants", "customers", "contacts", "oidc_applications", "platform_access_records" })
             Assert.True(await ScalarAsync<long>(app, $"SELECT count(*) FROM {table}") == 0, $"{table} shows rows to the app role without a tenant");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => InsertCustomerAsync(app, TenantA, "No tenant"));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
@@ -249,7 +249,7 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
         Assert.Equal(2, customers.Count(t => t == TenantB));
         Assert.Equal(4L, await ScalarAsync<long>(platform, "SELECT count(*) FROM contacts"));
         Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM tenants"));
-        Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM oauth_clients"));
+        Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM oidc_applications"));
         Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM platform_access_records"));
     }
 

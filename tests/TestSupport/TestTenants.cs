@@ -26,7 +26,7 @@ public static class TestTenants
         var secret = ClientSecretHasher.GenerateSecret();
         var clientId = $"{slug}-client";
         db.Tenants.Add(tenant);
-        db.OAuthClients.Add(OAuthClient.CreateConfidential(
+        db.OAuthClients.Add(Infrastructure.Identity.Server.CrmApplication.CreateConfidential(
             tenant.Id, clientId, $"{slug} integration", ClientSecretHasher.Hash(secret), scopes.Length == 0 ? Scopes.Tenant : scopes, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
         return new TestTenant(tenant.Id, slug, clientId, secret);
@@ -53,7 +53,7 @@ public static class TestTenants
     {
         if (db.OAuthClients.Any(c => c.ClientId == WebClientId))
             return;
-        db.OAuthClients.Add(OAuthClient.CreatePublic(
+        db.OAuthClients.Add(Infrastructure.Identity.Server.CrmApplication.CreatePublic(
             WebClientId, "Test web app", [.. Scopes.Identity, Scopes.Read, Scopes.Write, Scopes.Admin, Scopes.Platform], [WebRedirectUri], DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
     }
@@ -62,7 +62,7 @@ public static class TestTenants
     public static async Task<(string ClientId, string Secret)> AddClientAsync(CrmDbContext db, Guid tenantId, string clientId, params string[] scopes)
     {
         var secret = ClientSecretHasher.GenerateSecret();
-        db.OAuthClients.Add(OAuthClient.CreateConfidential(tenantId, clientId, clientId, ClientSecretHasher.Hash(secret), scopes, DateTimeOffset.UtcNow));
+        db.OAuthClients.Add(Infrastructure.Identity.Server.CrmApplication.CreateConfidential(tenantId, clientId, clientId, ClientSecretHasher.Hash(secret), scopes, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
         return (clientId, secret);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Infrastructure.Identity.Server;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public sealed class ClientRegistry(CrmDbContext db, TimeProvider clock, Precondi
     {
         var secret = ClientSecretHasher.GenerateSecret();
         var clientId = "cli_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var client = OAuthClient.CreateConfidential(tenantId, clientId, name, ClientSecretHasher.Hash(secret), scopes, clock.GetUtcNow(), redirectUris);
+        var client = CrmApplication.CreateConfidential(tenantId, clientId, name, ClientSecretHasher.Hash(secret), scopes, clock.GetUtcNow(), redirectUris);
         db.OAuthClients.Add(client);
         return Task.FromResult(new ClientWithSecret(Summary(client), secret));
     }
@@ -54,7 +55,7 @@ public sealed class ClientRegistry(CrmDbContext db, TimeProvider clock, Precondi
     /// An If-Match precondition: refused now when the version read is not the one expected, and again at the save
     /// (the version is the concurrency token) when another change commits in between.
     /// </summary>
-    private void Expect(OAuthClient client, int? expectedVersion)
+    private void Expect(CrmApplication client, int? expectedVersion)
     {
         if (expectedVersion is not { } expected)
             return;
@@ -64,8 +65,8 @@ public sealed class ClientRegistry(CrmDbContext db, TimeProvider clock, Precondi
         db.Entry(client).Property(c => c.Version).OriginalValue = expected;
     }
 
-    private IQueryable<OAuthClient> Of(Guid tenantId) => db.OAuthClients.Where(c => c.TenantId == tenantId);
+    private IQueryable<CrmApplication> Of(Guid tenantId) => db.OAuthClients.Where(c => c.TenantId == tenantId);
 
-    private static ClientSummary Summary(OAuthClient c) =>
-        new(c.Id, c.ClientId, c.Name, c.AllowedScopes, c.RedirectUris, c.CreatedAt, c.SecretRotatedAt, c.RevokedAt, c.Version);
+    private static ClientSummary Summary(CrmApplication c) =>
+        new(c.Id, c.ClientId!, c.Name, c.AllowedScopes.ToArray(), c.RedirectUriList.ToArray(), c.CreatedAt, c.SecretRotatedAt, c.RevokedAt, c.Version);
 }

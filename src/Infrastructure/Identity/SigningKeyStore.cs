@@ -10,6 +10,9 @@ namespace CrmTenancy.Infrastructure.Identity;
 public sealed record LoadedSigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
 {
     public bool Retired => RetiredAt is not null;
+
+    /// <summary>The key as IdentityModel signs and verifies with it, made once per loaded key.</summary>
+    public Microsoft.IdentityModel.Tokens.ECDsaSecurityKey SecurityKey { get; } = new(Key) { KeyId = KeyId };
 }
 
 /// <summary>
@@ -32,6 +35,10 @@ public sealed class SigningKeyStore(ISigningKeySource source, TimeProvider clock
     /// <summary>The key that signs new tokens: the newest that is not retired.</summary>
     public async Task<LoadedSigningKey> CurrentAsync(CancellationToken cancellationToken) =>
         (await KeysAsync(cancellationToken)).First(k => !k.Retired);
+
+    /// <summary>The published keys as IdentityModel verifies with them (<see cref="KeysAsync"/>).</summary>
+    public async Task<List<Microsoft.IdentityModel.Tokens.SecurityKey>> VerificationKeysAsync(CancellationToken cancellationToken) =>
+        (await KeysAsync(cancellationToken)).Select(k => (Microsoft.IdentityModel.Tokens.SecurityKey)k.SecurityKey).ToList();
 
     /// <summary>
     /// Every key whose tokens may still be valid, newest first (published in the JWKS, accepted by validation): the

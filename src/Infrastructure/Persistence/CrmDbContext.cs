@@ -21,14 +21,14 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Contact> Contacts => Set<Contact>();
-    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<Identity.Server.CrmApplication> OAuthClients => Set<Identity.Server.CrmApplication>();
+    public DbSet<Identity.Server.CrmAuthorization> OidcAuthorizations => Set<Identity.Server.CrmAuthorization>();
+    public DbSet<Identity.Server.CrmToken> OidcTokens => Set<Identity.Server.CrmToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<PlatformAccessRecord> PlatformAccessRecords => Set<PlatformAccessRecord>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<PlatformOperator> PlatformOperators => Set<PlatformOperator>();
-    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
-    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<Outbox.OutboxDelivery> OutboxDeliveries => Set<Outbox.OutboxDelivery>();
 
@@ -52,6 +52,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     {
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("btree_gin");
+        modelBuilder.UseOpenIddict<Identity.Server.CrmApplication, Identity.Server.CrmAuthorization, Identity.Server.CrmScope, Identity.Server.CrmToken, Guid>();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes()

@@ -48,13 +48,13 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         {
             if (!await lookup.OAuthClients.AnyAsync(c => c.ClientId == PlatformClientId, cancellationToken))
             {
-                platform.OAuthClients.Add(OAuthClient.CreateConfidential(
+                platform.OAuthClients.Add(Identity.Server.CrmApplication.CreateConfidential(
                     null, PlatformClientId, "Platform operator console", ClientSecretHasher.Hash(PlatformClientSecret), [Scopes.Platform], clock.GetUtcNow()));
                 await platform.SaveChangesAsync(cancellationToken);
             }
             if (!await lookup.OAuthClients.AnyAsync(c => c.ClientId == WebClientId, cancellationToken))
             {
-                platform.OAuthClients.Add(OAuthClient.CreatePublic(
+                platform.OAuthClients.Add(Identity.Server.CrmApplication.CreatePublic(
                     WebClientId, "CrmTenancy web app", [.. Scopes.Identity, Scopes.Read, Scopes.Write, Scopes.Admin, Scopes.Platform], WebRedirectUris,
                     clock.GetUtcNow()));
                 await platform.SaveChangesAsync(cancellationToken);
@@ -88,7 +88,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             var tenant = Tenant.Create(demo.Name, demo.Slug);
             tenantContext.Resolve(tenant.Id);
             db.Tenants.Add(tenant);
-            db.OAuthClients.Add(OAuthClient.CreateConfidential(
+            db.OAuthClients.Add(Identity.Server.CrmApplication.CreateConfidential(
                 tenant.Id, demo.ClientId, $"{demo.Name} integration", ClientSecretHasher.Hash(demo.ClientSecret), Scopes.Tenant, clock.GetUtcNow()));
 
             var customer = Customer.Create(tenant.Id, new CustomerDetails(

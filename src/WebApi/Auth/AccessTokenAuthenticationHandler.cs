@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.WebApi.Endpoints;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.WebApi.Errors;
 using Microsoft.AspNetCore.Authentication;
@@ -9,13 +12,14 @@ using Microsoft.Extensions.Options;
 namespace CrmTenancy.WebApi.Auth;
 
 /// <summary>
-/// Bearer authentication with the product's own JWT validation (the JwtBearer package cannot be restored here).
-/// A missing token leaves the request anonymous; a present but invalid one fails, and the challenge answers
-/// 401 with a WWW-Authenticate header per RFC 6750.
+/// Bearer authentication: OpenIddict's validation verifies the RFC 9068 access token (ES256 with the key store's
+/// published keys, typ at+jwt, issuer, audience crm-api, lifetime); then the product's per-request check, one
+/// prepared statement, confirms the token was not revoked and what it names is still good. A missing token leaves the
+/// request anonymous; a present but invalid one fails, and the challenge answers 401 with a WWW-Authenticate header
+/// per RFC 6750.
 /// </summary>
 public sealed class AccessTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator,
-    AuthLookups lookups)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthLookups lookups)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -29,24 +33,25 @@ public sealed class AccessTokenAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Fail("The Authorization header is not a Bearer token.");
 
-        var (claims, error) = await validator.ValidateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (claims is null)
-            return Fail(error!);
+        var validated = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!validated.Succeeded || ReadClaims(validated.Principal) is not { } claims)
+            return Fail(validated.Properties?.GetString(OpenIddictValidationAspNetCoreConstants.Properties.ErrorDescription)
+                ?? "The access token is invalid.");
 
-        // A valid signature is not enough: the account or client must still be active, and a user's rights must
-        // be those the token was issued with (its security stamp digest). One indexed read per request.
+        // A valid signature is not enough: the token must not be revoked, the account or client must still be active,
+        // and a user's rights must be those the token was issued with (its security stamp digest). One indexed read per request.
         var state = await lookups.CheckAsync(claims, Context.RequestAborted);
         if (state is null)
             return Fail(claims.IsUser
-                ? "The token's account was deactivated or its rights changed, or its client was revoked; sign in again."
-                : "The token's client was revoked.");
+                ? "The token was revoked, its account was deactivated or its rights changed, or its client was revoked; sign in again."
+                : "The token or its client was revoked.");
         var ownerOnly = claims.IsUser && claims.Role == nameof(Domain.Users.UserRole.Member)
             && state.Visibility == Domain.Tenants.RecordVisibility.OwnerOnly;
 
         var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimNames.Role);
         identity.AddClaim(new Claim(ClaimNames.Subject, claims.Subject));
         identity.AddClaim(new Claim(ClaimNames.ClientId, claims.ClientId));
-        identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenId));
+        identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenEntryId.ToString()));
         if (claims.TenantId is { } tenant)
             identity.AddClaim(new Claim(ClaimNames.TenantId, tenant.ToString()));
         foreach (var scope in claims.Scopes)
@@ -56,6 +61,24 @@ public sealed class AccessTokenAuthenticationHandler(
         if (ownerOnly)
             identity.AddClaim(new Claim(ClaimNames.OwnerOnly, "true"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The claims the product relies on, from a principal OpenIddict verified; null when one is missing or malformed.</summary>
+    private static AccessTokenClaims? ReadClaims(ClaimsPrincipal principal)
+    {
+        var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        var clientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId);
+        if (subject is null || clientId is null || !Guid.TryParse(principal.GetTokenId(), out var tokenEntryId))
+            return null;
+        Guid? tenantId = null;
+        if (principal.GetClaim(ClaimNames.TenantId) is { } tenantText)
+        {
+            if (!Guid.TryParse(tenantText, out var parsed))
+                return null;
+            tenantId = parsed;
+        }
+        return new AccessTokenClaims(subject, clientId, tenantId, principal.GetScopes().ToList(), tokenEntryId,
+            principal.GetClaim(ClaimNames.Role), principal.GetClaim(Session.Stamp));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -42,9 +42,7 @@ public sealed class Account : IEndpointGroup
     public static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? returnUrl = null) =>
         LoginForm(context, antiforgery, SafeReturnUrl(returnUrl), null, null, null);
 
-    public static async Task<IResult> Login(
-        HttpContext context, IAntiforgery antiforgery, AuthLookups lookups, TenantContext tenant,
-        UserManager<User> users, UserManager<PlatformOperator> operators, CrmDbContext db, TimeProvider clock)
+    public static async Task<IResult> Login(HttpContext context, IAntiforgery antiforgery, PasswordSignIn passwords, TimeProvider clock)
     {
         if (!context.Request.HasFormContentType)
             return Html.Page("Sign in", Html.Error("The form could not be read."), StatusCodes.Status400BadRequest);
@@ -55,43 +53,7 @@ public sealed class Account : IEndpointGroup
         var email = Field(form, "email");
         var password = Field(form, "password", trim: false);
         var returnUrl = SafeReturnUrl(form["returnUrl"]);
-        if (email is null || password is null)
-            return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
-
-        // Lockout counters are saved with the account's version: when parallel attempts on one account collide, the
-        // losers check again from the saved state, so parallel guessing cannot slip past the failure count.
-        SignedInAccount? signedIn = null;
-        for (var attempt = 1; ; attempt++)
-        {
-            if (string.IsNullOrEmpty(organisation))
-            {
-                signedIn = await CheckAsync(operators, email, password, clock, a => new(a.Id, null, a.SecurityStamp));
-            }
-            else if (await lookups.ActiveTenantBySlugAsync(organisation, context.RequestAborted) is { } tenantId)
-            {
-                tenant.Resolve(tenantId);
-                signedIn = await CheckAsync(users, email, password, clock, u => new(u.Id, u.TenantId, u.SecurityStamp));
-            }
-            else
-            {
-                // No such organisation: spend the time a password check takes, and say what a wrong password says.
-                users.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
-            }
-            try
-            {
-                await db.SaveChangesAsync(context.RequestAborted);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                signedIn = null;
-                break;
-            }
-        }
+        var signedIn = email is null || password is null ? null : await passwords.SignInAsync(organisation, email, password, context.RequestAborted);
         if (signedIn is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
         return await StartSessionAsync(context, signedIn, returnUrl, clock);
@@ -106,7 +68,7 @@ public sealed class Account : IEndpointGroup
         if (signedIn.TenantId is { } signedInTenant)
             identity.AddClaim(new Claim(ClaimNames.TenantId, signedInTenant.ToString()));
         identity.AddClaim(new Claim(Session.AuthTime, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        identity.AddClaim(new Claim(Session.Stamp, AccessTokenIssuer.StampDigest(signedIn.SecurityStamp)));
+        identity.AddClaim(new Claim(Session.Stamp, SecurityStamps.Digest(signedIn.SecurityStamp)));
         await context.SignInAsync(Session.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(returnUrl ?? "/account/login?signedIn=1");
     }
@@ -231,39 +193,6 @@ public sealed class Account : IEndpointGroup
         return Html.Page("Welcome", """<h1>Welcome aboard</h1><p class="ok">Your account is ready. Sign in from the app with your organisation, email and new password.</p>""");
     }
 
-    private sealed record SignedInAccount(Guid Id, Guid? TenantId, string SecurityStamp);
-
-    /// <summary>Identity's password check with lockout: 5 failures lock the account for 15 minutes; deactivated accounts never sign in.</summary>
-    private static async Task<SignedInAccount?> CheckAsync<TAccount>(
-        UserManager<TAccount> manager, string email, string password, TimeProvider clock, Func<TAccount, SignedInAccount> describe)
-        where TAccount : Domain.Users.Account
-    {
-        var account = await manager.FindByEmailAsync(email);
-        if (account is null)
-        {
-            manager.PasswordHasher.VerifyHashedPassword(null!, DummyHash, password);
-            return null;
-        }
-        if (await manager.IsLockedOutAsync(account))
-        {
-            // A locked account costs a password check too, or the quick answer would say the email exists.
-            manager.PasswordHasher.VerifyHashedPassword(account, DummyHash, password);
-            return null;
-        }
-        if (!await manager.CheckPasswordAsync(account, password))
-        {
-            await manager.AccessFailedAsync(account);
-            return null;
-        }
-        if (!account.IsActive)
-            return null;
-        await manager.ResetAccessFailedCountAsync(account);
-        account.RecordSignIn(clock.GetUtcNow());
-        return describe(account);
-    }
-
-    /// <summary>A hash of a random password, so an unknown email costs what a known one does.</summary>
-    private static readonly string DummyHash = new PasswordHasher<object>().HashPassword(new object(), Guid.NewGuid().ToString());
 
     /// <summary>A form field, trimmed unless it is a password (the API's sign-up and invitation keep a password as it was typed).</summary>
     private static string? Field(IFormCollection form, string name, bool trim = true)
@@ -348,5 +277,5 @@ public static class Session
 {
     public const string Scheme = "crm.session";
     public const string AuthTime = "auth_time";
-    public const string Stamp = "sst";
+    public const string Stamp = CrmTenancy.Infrastructure.Identity.Server.ProtocolGrants.StampClaim;
 }

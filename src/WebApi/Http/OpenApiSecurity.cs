@@ -37,6 +37,10 @@ public static class OpenApiSecurity
                     ClientCredentials = new OpenApiOAuthFlow { TokenUrl = new Uri("/connect/token", UriKind.Relative), Scopes = scopes },
                 },
             };
+            // The authorization server's public documents (OpenIddict serves them, so no endpoint describes them itself).
+            document.Paths ??= new OpenApiPaths();
+            document.Paths["/.well-known/openid-configuration"] = PublicDocument("OpenID Connect discovery (RFC 8414): the issuer, endpoints, scopes and algorithms.");
+            document.Paths["/.well-known/jwks.json"] = PublicDocument("The keys access and ID tokens are signed with (RFC 7517): the current one and retired ones until their tokens expire.");
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
@@ -52,6 +56,19 @@ public static class OpenApiSecurity
         });
         return options;
     }
+
+    private static OpenApiPathItem PublicDocument(string summary) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new()
+            {
+                Summary = summary,
+                Tags = new HashSet<OpenApiTagReference> { new("Authorization server") },
+                Responses = new OpenApiResponses { ["200"] = new OpenApiResponse { Description = "The JSON document." } },
+            },
+        },
+    };
 
     /// <summary>The scope a policy requires (the tenant administrator's policy is crm.admin on a TenantAdmin's token).</summary>
     private static string ScopeOf(string policy) => policy == Policies.TenantAdmin ? Scopes.Admin : policy;

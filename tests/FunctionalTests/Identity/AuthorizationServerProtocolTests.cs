@@ -348,16 +348,43 @@ public sealed class AuthorizationServerProtocolTests(ApiFactory factory) : ApiTe
     }
 
     [Fact]
-    public async Task Revocation_needs_client_authentication_and_refuses_access_tokens_without_a_hint()
+    public async Task A_client_of_another_tenant_can_neither_revoke_nor_refresh_tenant_as_tokens()
+    {
+        var (_, signIn, tokens) = await SignedInAsync();
+        using var __ = signIn;
+        var clientTokenA = await Factory.TokenAsync(TenantA.ClientId, TenantA.ClientSecret);
+
+        // Revocation answers 200 for what it cannot see (RFC 7009 section 2.2), and another tenant's tokens it cannot see.
+        foreach (var token in new[] { tokens.RefreshToken!, tokens.AccessToken, clientTokenA })
+        {
+            using var revoke = await RevokeAsync(Factory, token, TenantB.ClientId, TenantB.ClientSecret);
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+        using (var refreshByB = await RefreshAsync(Factory, tokens.RefreshToken!, TenantB.ClientId, TenantB.ClientSecret))
+            await AssertOAuthErrorAsync(refreshByB, HttpStatusCode.BadRequest, "invalid_grant");
+
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(Factory, tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(Factory, clientTokenA));
+        using var refresh = await RefreshAsync(Factory, tokens.RefreshToken!);
+        await AssertTokensAsync(refresh);
+    }
+
+    [Fact]
+    public async Task Revocation_needs_client_authentication_and_revokes_an_access_token_at_once()
     {
         var (_, signIn, tokens) = await SignedInAsync();
         using var __ = signIn;
 
         using (var wrong = await RevokeAsync(Factory, tokens.RefreshToken!, TenantA.ClientId, "wrong-secret"))
             await AssertOAuthErrorAsync(wrong, HttpStatusCode.Unauthorized, "invalid_client");
-        using (var access = await RevokeAsync(Factory, tokens.AccessToken, TestTenants.WebClientId, null))
-            await AssertOAuthErrorAsync(access, HttpStatusCode.BadRequest, "unsupported_token_type");
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(Factory, tokens.AccessToken));
 
+        // An access token is revocable (RFC 7009 section 2): the API refuses it on the very next request.
+        using (var access = await RevokeAsync(Factory, tokens.AccessToken, TestTenants.WebClientId, null))
+            Assert.Equal(HttpStatusCode.OK, access.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(Factory, tokens.AccessToken));
+
+        // Revoking one access token leaves the rest of the sign-in alone.
         using var refresh = await RefreshAsync(Factory, tokens.RefreshToken!);
         await AssertTokensAsync(refresh);
     }

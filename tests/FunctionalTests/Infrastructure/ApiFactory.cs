@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmTenancy.Domain.Users;
+using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
@@ -166,6 +167,9 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         await Factory.Database.ResetAsync();
+        // The reset emptied the signing keys under the host's key store: a fresh stored key makes the two agree, or the
+        // store's periodic reload would replace the key this test's tokens were signed with halfway through the test.
+        await Factory.Services.GetRequiredService<SigningKeyStore>().RotateAsync(CancellationToken.None);
         TenantA = await Factory.AddTenantAsync("tenant-a");
         TenantB = await Factory.AddTenantAsync("tenant-b");
         await using (var db = Factory.Database.Owner())

@@ -137,7 +137,7 @@ public static partial class OAuthProtocol
     {
         var secret = ClientSecretHasher.GenerateSecret();
         await using var db = factory.Database.Owner();
-        db.OAuthClients.Add(OAuthClient.CreateConfidential(
+        db.OAuthClients.Add(CrmTenancy.Infrastructure.Identity.Server.CrmApplication.CreateConfidential(
             null, clientId, "Platform operations", ClientSecretHasher.Hash(secret), [Scopes.Platform], DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
         return (clientId, secret);
@@ -147,7 +147,7 @@ public static partial class OAuthProtocol
     public static async Task AddPublicClientAsync(ApiFactory factory, string clientId, params string[] redirectUris)
     {
         await using var db = factory.Database.Owner();
-        db.OAuthClients.Add(OAuthClient.CreatePublic(
+        db.OAuthClients.Add(CrmTenancy.Infrastructure.Identity.Server.CrmApplication.CreatePublic(
             clientId, clientId, [.. Scopes.Identity, .. Scopes.Tenant], redirectUris, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
     }
@@ -157,7 +157,7 @@ public static partial class OAuthProtocol
     {
         var secret = ClientSecretHasher.GenerateSecret();
         await using var db = factory.Database.Owner();
-        db.OAuthClients.Add(OAuthClient.CreateConfidential(
+        db.OAuthClients.Add(CrmTenancy.Infrastructure.Identity.Server.CrmApplication.CreateConfidential(
             tenantId, clientId, clientId, ClientSecretHasher.Hash(secret), scopes, DateTimeOffset.UtcNow, redirectUris));
         await db.SaveChangesAsync();
         return secret;

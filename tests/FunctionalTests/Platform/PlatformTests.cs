@@ -26,7 +26,7 @@ public sealed class PlatformTests(ApiFactory factory) : ApiTest(factory)
         var secret = ClientSecretHasher.GenerateSecret();
         await using (var db = Factory.Database.Owner())
         {
-            db.OAuthClients.Add(OAuthClient.CreateConfidential(
+            db.OAuthClients.Add(CrmTenancy.Infrastructure.Identity.Server.CrmApplication.CreateConfidential(
                 null, PlatformClientId, "Platform test operator", ClientSecretHasher.Hash(secret), ["platform.admin"], DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
         }
@@ -233,7 +233,7 @@ public sealed class PlatformTests(ApiFactory factory) : ApiTest(factory)
         var secret = ClientSecretHasher.GenerateSecret();
         await using (var db = Factory.Database.Owner())
         {
-            db.OAuthClients.Add(OAuthClient.CreateConfidential(
+            db.OAuthClients.Add(CrmTenancy.Infrastructure.Identity.Server.CrmApplication.CreateConfidential(
                 null, "platform-reader", "Platform reader", ClientSecretHasher.Hash(secret), ["platform.admin", "crm.read"], DateTimeOffset.UtcNow));
             await db.SaveChangesAsync();
         }

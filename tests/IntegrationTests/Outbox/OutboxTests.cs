@@ -126,8 +126,11 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
             var tenant = await owner.Tenants.SingleAsync(t => t.Id == TenantA);
             var user = await TestTenants.AddUserAsync(owner, new TestTenant(TenantA, tenant.Slug, "tenant-a-client", ""), "ann@a.test", UserRole.Member);
             userId = user.Id;
-            owner.RefreshTokens.Add(RefreshToken.Create(TenantA, "hash-" + Guid.NewGuid().ToString("N"), Guid.NewGuid(), "tenant-a-client", userId,
-                ["crm.read"], Fixture.Clock.Now, Fixture.Clock.Now.AddDays(30), Fixture.Clock.Now));
+            owner.OidcTokens.Add(new Infrastructure.Identity.Server.CrmToken
+            {
+                Id = Guid.CreateVersion7(), TenantId = TenantA, Subject = userId.ToString(), Status = "valid", Type = "refresh_token",
+                ReferenceId = "hash-" + Guid.NewGuid().ToString("N"), CreationDate = Fixture.Clock.Now.UtcDateTime, ConcurrencyToken = Guid.NewGuid().ToString(),
+            });
             await owner.SaveChangesAsync();
         }
 
@@ -142,9 +145,9 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
         }
 
         await using var read = Fixture.Database.Owner();
-        var tokens = await read.RefreshTokens.IgnoreQueryFilters().AsNoTracking().Where(t => t.SubjectId == userId).ToListAsync();
+        var tokens = await read.OidcTokens.IgnoreQueryFilters().AsNoTracking().Where(t => t.Subject == userId.ToString()).ToListAsync();
         Assert.Single(tokens);
-        Assert.Null(tokens[0].RevokedAt);
+        Assert.Equal("valid", tokens[0].Status);
     }
 
     [Fact]

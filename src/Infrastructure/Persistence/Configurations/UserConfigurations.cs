@@ -64,41 +64,6 @@ public sealed class PlatformOperatorConfiguration : IEntityTypeConfiguration<Pla
     }
 }
 
-public sealed class AuthorizationCodeConfiguration : IEntityTypeConfiguration<AuthorizationCode>
-{
-    public void Configure(EntityTypeBuilder<AuthorizationCode> builder)
-    {
-        builder.HasKey(c => c.Id);
-        builder.Property(c => c.Id).ValueGeneratedNever();
-        builder.Property(c => c.CodeHash).HasMaxLength(64).IsRequired();
-        builder.Property(c => c.ClientId).HasMaxLength(OAuthClient.ClientIdMaxLength).IsRequired();
-        builder.Property(c => c.RedirectUri).HasMaxLength(FieldLengths.Url).IsRequired();
-        builder.Property(c => c.CodeChallenge).HasMaxLength(64).IsRequired();
-        builder.Property(c => c.Nonce).HasMaxLength(512);
-        builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(c => new { c.TenantId, c.CodeHash }).IsUnique();
-        builder.HasIndex(c => new { c.TenantId, c.Id }).IsUnique();
-        builder.HasIndex(c => c.ExpiresAt);
-    }
-}
-
-public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
-{
-    public void Configure(EntityTypeBuilder<RefreshToken> builder)
-    {
-        builder.HasKey(t => t.Id);
-        builder.Property(t => t.Id).ValueGeneratedNever();
-        builder.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
-        builder.Property(t => t.ClientId).HasMaxLength(OAuthClient.ClientIdMaxLength).IsRequired();
-        builder.HasOne<Domain.Tenants.Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(t => new { t.TenantId, t.TokenHash }).IsUnique();
-        builder.HasIndex(t => new { t.TenantId, t.Id }).IsUnique();
-        builder.HasIndex(t => new { t.TenantId, t.FamilyId });
-        builder.HasIndex(t => new { t.TenantId, t.SubjectId });
-        builder.HasIndex(t => t.FamilyExpiresAt);
-    }
-}
-
 public sealed class SignInCodeConfiguration : IEntityTypeConfiguration<SignInCode>
 {
     public void Configure(EntityTypeBuilder<SignInCode> builder)

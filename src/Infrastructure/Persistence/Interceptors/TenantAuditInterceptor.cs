@@ -35,6 +35,10 @@ public sealed class TenantAuditInterceptor(ITenantContext tenant, ICurrentUser u
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
                 continue;
+            // OpenIddict's authorizations and tokens take the request's tenant (none for a platform scope); row-level
+            // security checks it again.
+            if (entry.State == EntityState.Added && entry.Entity is Identity.Server.ITenantStamped stamped)
+                stamped.TenantId = tenant.IsResolved ? tenant.TenantId : null;
             if (entry.Entity is ITenantOwned owned && (!tenant.IsResolved || owned.TenantId != tenant.TenantId))
                 throw new CrossTenantWriteException(entry.Metadata.ClrType.Name);
             if (entry.Entity is IAuditable auditable)

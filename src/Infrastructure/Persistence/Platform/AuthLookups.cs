@@ -1,5 +1,6 @@
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Identity.Server;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -32,7 +33,7 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     }
 
     /// <summary>An active client by client id: a platform client, or one of an active tenant.</summary>
-    public async Task<OAuthClient?> ActiveClientAsync(string clientId, CancellationToken cancellationToken)
+    public async Task<CrmApplication?> ActiveClientAsync(string clientId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Platform();
         return await db.OAuthClients.AsNoTracking()
@@ -42,7 +43,8 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     }
 
     /// <summary>
-    /// Whether what a valid token names is still good, in one round trip: its client is active (a tenant's client in an
+    /// Whether what a valid token names is still good, in one round trip: its token entry and authorization were not
+    /// revoked (an access token revoked at /connect/revocation, a family revoked for a spent refresh token); its client is active (a tenant's client in an
     /// active tenant, and the token's own tenant for client credentials); for a person, the account is active, in an
     /// active tenant, and its security stamp is the one the token was issued with. Null when any of it fails.
     /// It runs on every API request, so it is one prepared SQL statement on its own data source, without a DbContext;
@@ -65,22 +67,26 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token.ClientId });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token.TokenEntryId });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
             return null;
         if (!token.IsUser)
             return new TokenSubjectState(true, null, RecordVisibility.Shared);
-        var state = new TokenSubjectState(true, AccessTokenIssuer.StampDigest(reader.GetString(1)),
+        var state = new TokenSubjectState(true, SecurityStamps.Digest(reader.GetString(1)),
             Enum.TryParse<RecordVisibility>(reader.GetString(2), out var visibility) ? visibility : RecordVisibility.OwnerOnly);
         return state.StampDigest == token.StampDigest ? state : null;
     }
 
     private readonly NpgsqlDataSource _checks = NpgsqlDataSource.Create(DatabaseConnections.WithAutoPrepare(connections.Platform));
 
-    // $1 client id, $2 the token's tenant (null for none), $3 the account. An active client: not revoked, and a
-    // platform client or one of an active tenant; for a person, a platform client or one of the person's tenant.
+    // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token entry. The entry and its
+    // authorization are valid (two primary-key probes); an active client: not revoked, and a platform client or one of
+    // an active tenant; for a person, a platform client or one of the person's tenant.
     private const string ActiveClient = """
-        EXISTS (SELECT 1 FROM oauth_clients c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
+        EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status = 'valid' AND tk.tenant_id IS NOT DISTINCT FROM $2
+                AND (tk.authorization_id IS NULL OR EXISTS (SELECT 1 FROM oidc_authorizations a WHERE a.id = tk.authorization_id AND a.status = 'valid')))
+        AND EXISTS (SELECT 1 FROM oidc_applications c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
                 AND (c.tenant_id IS NULL OR EXISTS (SELECT 1 FROM tenants ct WHERE ct.id = c.tenant_id AND ct.status = 'Active')))
         """;
 

@@ -6,6 +6,7 @@ using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using CrmTenancy.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
 using AccountEndpoints = CrmTenancy.WebApi.Endpoints.Account;
 using static CrmTenancy.FunctionalTests.Infrastructure.OAuthProtocol;
 
@@ -22,11 +23,10 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         var member = await MemberAsync();
         using var signIn = new SignIn(Factory);
         var code = await CodeAsync(signIn, member);
-        var hash = Application.Common.Security.OpaqueHandle.Hash(code);
         await using (var db = Factory.Database.Owner())
         {
-            Assert.Equal(1, await db.AuthorizationCodes.IgnoreQueryFilters().Where(c => c.CodeHash == hash)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            Assert.Equal(1, await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == OpenIddictConstants.TokenTypeIdentifiers.Private.AuthorizationCode)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpirationDate, DateTime.UtcNow.AddSeconds(-1))));
         }
 
         using var response = await signIn.RedeemAsync(code);
@@ -41,14 +41,14 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         var member = await MemberAsync();
         using var signIn = new SignIn(Factory);
         var tokens = await signIn.TokensAsync(member);
-        var hash = Application.Common.Security.OpaqueHandle.Hash(tokens.RefreshToken!);
-        var past = DateTimeOffset.UtcNow.AddSeconds(-1);
         await using (var db = Factory.Database.Owner())
         {
-            var rows = db.RefreshTokens.IgnoreQueryFilters().Where(t => t.TokenHash == hash);
+            // A family ends 30 days after its sign-in (the authorization's creation).
             Assert.Equal(1, expiry == "token"
-                ? await rows.ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpiresAt, past))
-                : await rows.ExecuteUpdateAsync(u => u.SetProperty(t => t.FamilyExpiresAt, past)));
+                ? await db.OidcTokens.IgnoreQueryFilters().Where(t => t.Subject == member.Id.ToString() && t.Type == OpenIddictConstants.TokenTypeIdentifiers.RefreshToken)
+                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpirationDate, DateTime.UtcNow.AddSeconds(-1)))
+                : await db.OidcAuthorizations.IgnoreQueryFilters().Where(a => a.Subject == member.Id.ToString())
+                    .ExecuteUpdateAsync(u => u.SetProperty(a => a.CreationDate, DateTime.UtcNow.AddDays(-30).AddSeconds(-1))));
         }
 
         using var response = await RefreshAsync(Factory, tokens.RefreshToken!);
