@@ -81,11 +81,12 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     private readonly NpgsqlDataSource _checks = NpgsqlDataSource.Create(DatabaseConnections.WithAutoPrepare(connections.Platform));
 
     // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token entry. The entry and its
-    // authorization are valid (two primary-key probes); an active client: not revoked, and a platform client or one of
+    // authorization are valid (two primary-key probes: the authorization's is a scalar subquery, because as EXISTS the
+    // planner hashed every valid authorization instead); an active client: not revoked, and a platform client or one of
     // an active tenant; for a person, a platform client or one of the person's tenant.
     private const string ActiveClient = """
         EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status = 'valid' AND tk.tenant_id IS NOT DISTINCT FROM $2
-                AND (tk.authorization_id IS NULL OR EXISTS (SELECT 1 FROM oidc_authorizations a WHERE a.id = tk.authorization_id AND a.status = 'valid')))
+                AND (tk.authorization_id IS NULL OR (SELECT a.status FROM oidc_authorizations a WHERE a.id = tk.authorization_id) = 'valid'))
         AND EXISTS (SELECT 1 FROM oidc_applications c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
                 AND (c.tenant_id IS NULL OR EXISTS (SELECT 1 FROM tenants ct WHERE ct.id = c.tenant_id AND ct.status = 'Active')))
         """;
