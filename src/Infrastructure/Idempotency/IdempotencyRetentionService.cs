@@ -1,8 +1,8 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure.Jobs;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CrmTenancy.Infrastructure.Idempotency;
@@ -13,34 +13,12 @@ namespace CrmTenancy.Infrastructure.Idempotency;
 /// by a job of that tenant, under row-level security like a request.
 /// </summary>
 public sealed class IdempotencyRetentionService(DbContexts contexts, ITenantJobRunner jobs, TimeProvider clock, ILogger<IdempotencyRetentionService> logger)
-    : BackgroundService
+    : HourlyRetentionService(clock, logger, "idempotency records")
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-                await DeleteExpiredAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Deleting expired idempotency records failed; the next pass tries again");
-            }
-        }
-    }
-
     /// <summary>One pass: returns how many records were deleted.</summary>
-    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    public override async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         List<Guid> tenants;
         await using (var db = contexts.Platform())
         {

@@ -1,8 +1,8 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Infrastructure.Jobs;
 using CrmTenancy.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CrmTenancy.Infrastructure.Identity.Server;
@@ -16,35 +16,15 @@ namespace CrmTenancy.Infrastructure.Identity.Server;
 /// still present it.
 /// </summary>
 public sealed class TokenRetentionService(
-    DbContexts contexts, ITenantJobRunner jobs, IServiceScopeFactory scopes, TimeProvider clock, ILogger<TokenRetentionService> logger) : BackgroundService
+    DbContexts contexts, ITenantJobRunner jobs, IServiceScopeFactory scopes, TimeProvider clock, ILogger<TokenRetentionService> logger)
+    : HourlyRetentionService(clock, logger, "token entries")
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private static readonly TimeSpan Margin = TimeSpan.FromDays(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-                await DeleteExpiredAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Deleting expired token entries failed; the next pass tries again");
-            }
-        }
-    }
-
     /// <summary>One pass: returns how many token entries and authorizations were deleted.</summary>
-    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    public override async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
-        var before = (clock.GetUtcNow() - Margin).UtcDateTime;
+        var before = (Clock.GetUtcNow() - Margin).UtcDateTime;
         var familyBefore = before - TokenFamily.Lifetime;
         List<Guid?> tenants;
         await using (var db = contexts.Platform())
