@@ -84,8 +84,10 @@ public sealed class ProtocolGrants(Accounts accounts, OidcTenantScope scope, Aut
             return new GrantOutcome.Refuse(Errors.InvalidClient, "Client authentication failed.");
         var requested = request.GetScopes();
         var granted = requested.IsEmpty ? client.AllowedScopes.ToList() : requested.ToList();
-        if (granted.Except(client.AllowedScopes, StringComparer.Ordinal).Any() || (client.TenantId is not null && granted.Contains(Scopes.Platform)))
-            return new GrantOutcome.Refuse(Errors.InvalidScope, "The requested scope exceeds what the client may ask for.");
+        // Scopes beyond the client's were refused before (TokenRequestHandlers.ClientPermissions); the platform's never
+        // go to a tenant's client, whatever it was configured with.
+        if (client.TenantId is not null && granted.Contains(Scopes.Platform))
+            return new GrantOutcome.Refuse(Errors.InvalidScope, "A tenant's client may not ask for the platform's scope.");
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, client.ClientId);
         if (client.TenantId is { } tenant)
