@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CrmTenancy.Infrastructure.Persistence;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -42,7 +41,7 @@ public static partial class AuthorizationHandlers
     }
 
     /// <summary>An error without a redirect yet: redirect it when the client and redirect URI check out, else name the problem.</summary>
-    public sealed class ErrorsToVerifiedRedirect(OidcTenantScope scope, AuthLookups lookups) : IOpenIddictServerHandler<ApplyAuthorizationResponseContext>
+    public sealed class ErrorsToVerifiedRedirect(OidcTenantScope scope) : IOpenIddictServerHandler<ApplyAuthorizationResponseContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>()
             .UseScopedHandler<ErrorsToVerifiedRedirect>()
@@ -60,9 +59,7 @@ public static partial class AuthorizationHandlers
                 context.Response.ErrorDescription = $"{repeated} is sent more than once.";
                 return;
             }
-            var client = scope.Client;
-            if (client is null && request.ClientId is { Length: > 0 and <= CrmApplication.ClientIdMaxLength } clientId)
-                client = await lookups.ActiveClientAsync(clientId, context.CancellationToken);
+            var client = await scope.ClientAsync(request.ClientId, context.CancellationToken);
             if (client is not { AllowsAuthorizationCode: true })
             {
                 context.Response.ErrorDescription = UnknownClient;

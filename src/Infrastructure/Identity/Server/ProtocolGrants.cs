@@ -38,17 +38,15 @@ public sealed record UserInfoResponse(
 /// role and the client allow, the family a refresh continues. Accounts are read on the platform role and never enter a
 /// tenant; the request's tenant was entered by <see cref="ServerHandlers"/>, once.
 /// </summary>
-public sealed class ProtocolGrants(Accounts accounts, OidcTenantScope scope, AuthLookups lookups, CrmDbContext db, TokenFamily family, TimeProvider clock)
+public sealed class ProtocolGrants(Accounts accounts, OidcTenantScope scope, CrmDbContext db, TokenFamily family, TimeProvider clock)
 {
     /// <summary>The claim with the digest of the account's security stamp at issue (the API compares it on every request).</summary>
     public const string StampClaim = "sst";
 
     public const string RoleClaim = "role";
 
-    private async Task<CrmApplication?> ClientAsync(OpenIddictRequest request, CancellationToken cancellationToken) =>
-        scope.Client ?? (request.ClientId is { Length: > 0 and <= CrmApplication.ClientIdMaxLength } clientId
-            ? await lookups.ActiveClientAsync(clientId, cancellationToken)
-            : null);
+    private ValueTask<CrmApplication?> ClientAsync(OpenIddictRequest request, CancellationToken cancellationToken) =>
+        scope.ClientAsync(request.ClientId, cancellationToken);
 
     /// <summary>The authorization endpoint, once a request is valid: who signs in, and with which scopes.</summary>
     public async Task<GrantOutcome> AuthorizeAsync(OpenIddictRequest request, SessionClaims? session, CancellationToken cancellationToken)
