@@ -28,11 +28,14 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<TenantAuditInterceptor>();
-        services.AddScoped<TenantConnectionInterceptor>();
+        services.AddSingleton<TenantAuditInterceptor>();
+        // The options are built once (a scoped build costs every request a new options object and its hashing); the
+        // context carries the tenant and the caller that the interceptors read.
         services.AddDbContext<CrmDbContext>((sp, options) => options
-            .UseCrmPostgres(connections.App)
-            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), sp.GetRequiredService<TenantConnectionInterceptor>(), RowLockInterceptor.Instance));
+                .UseCrmPostgres(connections.App)
+                .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), TenantConnectionInterceptor.Instance, RowLockInterceptor.Instance),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        services.AddScoped<RequestConnection>();
         services.AddSingleton<DbContexts>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
         services.AddSingleton<ITenantJobRunner, TenantJobRunner>();

@@ -13,7 +13,12 @@ using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 
 namespace CrmTenancy.Infrastructure.Persistence;
 
-public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenantContext tenant) : DbContext(options)
+/// <summary>
+/// The product's context. Its options (and so its interceptors) are built once per process: what differs per unit of
+/// work, the tenant and the caller, is the context's own (<see cref="Tenant"/>, <see cref="Actor"/>), and the
+/// interceptors read it from the context they serve.
+/// </summary>
+public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenantContext tenant, ICurrentUser? actor = null) : DbContext(options)
 {
     /// <summary>The name of the tenant query filter; other filters get their own names so ignoring them never ignores this one.</summary>
     public const string TenantFilter = "Tenant";
@@ -36,6 +41,19 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the
     /// cached model and plans are shared by all tenants and none is baked in. No tenant matches nothing.
     /// </summary>
+    /// <summary>The tenant of this unit of work (none on the platform role and for the owner's tenantless work).</summary>
+    internal ITenantContext Tenant => tenant;
+
+    /// <summary>Who the audit fields name for this unit of work's changes.</summary>
+    internal ICurrentUser Actor => actor ?? SystemActor.Instance;
+
+    /// <summary>
+    /// A per-request token check to send in the same batch as the statement that sets the tenant, when this context
+    /// opens its connection (<see cref="Interceptors.TenantConnectionInterceptor"/>); the request then keeps that
+    /// connection open for its work.
+    /// </summary>
+    internal SubjectCheck? OpeningCheck { get; set; }
+
     internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
 
     /// <summary>The name of the record visibility filter (owner-only tenants' members); see <see cref="CurrentOwnerScope"/>.</summary>

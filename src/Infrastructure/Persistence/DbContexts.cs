@@ -16,17 +16,17 @@ public sealed class DbContexts(DatabaseConnections connections, TimeProvider clo
     // No tenant: the interceptor sets app.tenant_id to empty, and replaces a pooled connection the server dropped.
     private readonly DbContextOptions<CrmDbContext> _platform =
         new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Platform)
-            .AddInterceptors(new TenantConnectionInterceptor(new TenantContext())).Options;
+            .AddInterceptors(TenantConnectionInterceptor.Instance).Options;
+
+    private readonly DbContextOptions<CrmDbContext> _owner =
+        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Owner)
+            .AddInterceptors(new TenantAuditInterceptor(clock), TenantConnectionInterceptor.Instance).Options;
 
     /// <summary>A context on the platform role: no tenant is resolved, so the Tenant filter must be ignored explicitly.</summary>
     public CrmDbContext Platform() => new(_platform, new TenantContext());
 
     /// <summary>A context on the owner role for one tenant (or none), with the same write checks as a request.</summary>
-    public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) =>
-        new(new DbContextOptionsBuilder<CrmDbContext>()
-            .UseCrmPostgres(connections.Owner)
-            .AddInterceptors(new TenantAuditInterceptor(tenant, actor, clock), new TenantConnectionInterceptor(tenant))
-            .Options, tenant);
+    public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) => new(_owner, tenant, actor);
 }
 
 /// <summary>The caller of work that no person or client started (migrations, seeding).</summary>

@@ -14,7 +14,7 @@ namespace CrmTenancy.WebApi.Auth;
 /// <summary>
 /// Bearer authentication: OpenIddict's validation verifies the RFC 9068 access token (ES256 with the key store's
 /// published keys, typ at+jwt, issuer, audience crm-api, lifetime); then the product's per-request check, one
-/// prepared statement, confirms the token was not revoked and what it names is still good. A missing token leaves the
+/// prepared statement sent with the request's first batch (<see cref="RequestConnection"/>), confirms the token was not revoked and what it names is still good. A missing token leaves the
 /// request anonymous; a present but invalid one fails, and the challenge answers 401 with a WWW-Authenticate header
 /// per RFC 6750.
 /// </summary>
@@ -39,8 +39,12 @@ public sealed class AccessTokenAuthenticationHandler(
                 ?? "The access token is invalid.");
 
         // A valid signature is not enough: the token must not be revoked, the account or client must still be active,
-        // and a user's rights must be those the token was issued with (its security stamp digest). One indexed read per request.
-        var state = await lookups.CheckAsync(claims, Context.RequestAborted);
+        // and a user's rights must be those the token was issued with (its security stamp digest). One indexed read per
+        // request, in the batch that opens the request's connection; the authorization server's own endpoints resolve
+        // their tenant themselves, so there it runs on the platform role.
+        var state = Context.GetEndpoint()?.Metadata.GetMetadata<ResolvesOwnTenant>() is null
+            ? await Context.RequestServices.GetRequiredService<RequestConnection>().CheckTokenAsync(claims, Context.RequestAborted)
+            : await lookups.CheckAsync(claims, Context.RequestAborted);
         if (state is null)
             return Fail(claims.IsUser
                 ? "The token was revoked, its account was deactivated or its rights changed, or its client was revoked; sign in again."

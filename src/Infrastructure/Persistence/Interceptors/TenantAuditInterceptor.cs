@@ -7,11 +7,11 @@ namespace CrmTenancy.Infrastructure.Persistence.Interceptors;
 
 /// <summary>
 /// Before every save: refuses any added, modified or deleted tenant-owned entity whose tenant is not the
-/// context's (the write-side lock), stamps the audit fields from <see cref="TimeProvider"/> and the caller, and
+/// context's (the write-side lock), stamps the audit fields from <see cref="TimeProvider"/> and the context's caller, and
 /// brings the values written to the precision the columns store (<see cref="StoredPrecision"/>), so a saved entity
 /// holds exactly what the database does.
 /// </summary>
-public sealed class TenantAuditInterceptor(ITenantContext tenant, ICurrentUser user, TimeProvider clock) : SaveChangesInterceptor
+public sealed class TenantAuditInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -26,10 +26,12 @@ public sealed class TenantAuditInterceptor(ITenantContext tenant, ICurrentUser u
         return ValueTask.FromResult(result);
     }
 
-    private void Apply(DbContext? context)
+    private void Apply(DbContext? dbContext)
     {
-        if (context is null)
+        if (dbContext is not CrmDbContext context)
             return;
+        var tenant = context.Tenant;
+        var user = context.Actor;
         var now = clock.GetUtcNow();
         foreach (var entry in context.ChangeTracker.Entries())
         {

@@ -47,38 +47,85 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     /// revoked (an access token revoked at /connect/revocation, a family revoked for a spent refresh token); its client is active (a tenant's client in an
     /// active tenant, and the token's own tenant for client credentials); for a person, the account is active, in an
     /// active tenant, and its security stamp is the one the token was issued with. Null when any of it fails.
-    /// It runs on every API request, so it is one prepared SQL statement on its own data source, without a DbContext;
-    /// a pooled connection the server dropped is replaced once (<see cref="DeadConnections"/>).
+    /// This is the check on the platform role's own data source, for tokens without a tenant (operators', platform
+    /// clients'); a tenant's token is checked on the request's own connection, in the batch that opens it
+    /// (<see cref="SubjectCheck"/>). A pooled connection the server dropped is replaced once (<see cref="DeadConnections"/>).
     /// </summary>
     public Task<TokenSubjectState?> CheckAsync(AccessTokenClaims token, CancellationToken cancellationToken) =>
         DeadConnections.ReadAsync(_checks, ct => CheckOnceAsync(token, ct), cancellationToken);
 
     private async Task<TokenSubjectState?> CheckOnceAsync(AccessTokenClaims token, CancellationToken cancellationToken)
     {
-        Guid accountId = default;
-        if (token.IsUser && !Guid.TryParse(token.Subject, out accountId))
+        if (SubjectCheck.For(token) is not { } check)
             return null;
-        await using var command = (token.IsUser, token.TenantId) switch
-        {
-            (false, _) => _checks.CreateCommand(ClientSql),
-            (true, null) => _checks.CreateCommand(OperatorSql),
-            (true, _) => _checks.CreateCommand(UserSql),
-        };
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token.ClientId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token.TokenEntryId });
+        await using var command = _checks.CreateCommand(check.Sql);
+        command.Parameters.AddRange(check.Parameters());
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
-            return null;
-        if (!token.IsUser)
-            return new TokenSubjectState(true, null, RecordVisibility.Shared);
-        var state = new TokenSubjectState(true, SecurityStamps.Digest(reader.GetString(1)),
-            Enum.TryParse<RecordVisibility>(reader.GetString(2), out var visibility) ? visibility : RecordVisibility.OwnerOnly);
-        return state.StampDigest == token.StampDigest ? state : null;
+        return await check.ReadAsync(reader, cancellationToken);
     }
 
     private readonly NpgsqlDataSource _checks = NpgsqlDataSource.Create(DatabaseConnections.WithAutoPrepare(connections.Platform));
+
+    public void Dispose() => _checks.Dispose();
+}
+
+/// <summary>
+/// The per-request check of one access token as one SQL statement (see <see cref="AuthLookups.CheckAsync"/>): it reads
+/// only rows of the token's own tenant or the platform's, so it runs on the platform role or, for a tenant's token, on
+/// the application role with the token's tenant set on the connection (row-level security shows it nothing else).
+/// </summary>
+public sealed class SubjectCheck
+{
+    private readonly AccessTokenClaims _token;
+    private readonly Guid _accountId;
+
+    private SubjectCheck(AccessTokenClaims token, Guid accountId, string sql)
+    {
+        _token = token;
+        _accountId = accountId;
+        Sql = sql;
+    }
+
+    /// <summary>The statement; parameters $1 to $4.</summary>
+    public string Sql { get; }
+
+    /// <summary>What the check found, once it ran on a connection that opened (see the tenant connection interceptor); null until then or when it failed.</summary>
+    public TokenSubjectState? Result { get; set; }
+
+    /// <summary>The check for this token, or none when the token cannot be good (a person's subject that is not an id).</summary>
+    public static SubjectCheck? For(AccessTokenClaims token)
+    {
+        Guid accountId = default;
+        if (token.IsUser && !Guid.TryParse(token.Subject, out accountId))
+            return null;
+        var sql = (token.IsUser, token.TenantId) switch
+        {
+            (false, _) => ClientSql,
+            (true, null) => OperatorSql,
+            (true, _) => UserSql,
+        };
+        return new SubjectCheck(token, accountId, sql);
+    }
+
+    public NpgsqlParameter[] Parameters() =>
+    [
+        new NpgsqlParameter<string> { TypedValue = _token.ClientId },
+        new NpgsqlParameter { Value = (object?)_token.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+        new NpgsqlParameter<Guid> { TypedValue = _accountId },
+        new NpgsqlParameter<Guid> { TypedValue = _token.TokenEntryId },
+    ];
+
+    /// <summary>Reads the statement's row: the state when all of it holds, otherwise null.</summary>
+    public async Task<TokenSubjectState?> ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
+            return null;
+        if (!_token.IsUser)
+            return new TokenSubjectState(true, null, RecordVisibility.Shared);
+        var state = new TokenSubjectState(true, SecurityStamps.Digest(reader.GetString(1)),
+            Enum.TryParse<RecordVisibility>(reader.GetString(2), out var visibility) ? visibility : RecordVisibility.OwnerOnly);
+        return state.StampDigest == _token.StampDigest ? state : null;
+    }
 
     // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token entry. The entry and its
     // authorization are valid (two primary-key probes: the authorization's is a scalar subquery, because as EXISTS the
@@ -105,5 +152,4 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
         FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $3 AND u.tenant_id = $2
         """;
 
-    public void Dispose() => _checks.Dispose();
 }

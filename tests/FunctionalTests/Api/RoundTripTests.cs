@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using CrmTenancy.FunctionalTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrmTenancy.FunctionalTests.Api;
+
+/// <summary>
+/// What a request sends to PostgreSQL, read from Npgsql's own tracing (one activity per command or batch, with its
+/// connection id) and tied to one request by its W3C trace id: a tenant's request checks its token in the batch that
+/// opens its connection and runs its statements on that same connection.
+/// </summary>
+public sealed class RoundTripTests(ApiFactory factory) : ApiTest(factory), IDisposable
+{
+    private readonly ConcurrentBag<Activity> _commands = [];
+    private readonly ActivityListener _listener = new()
+    {
+        // The host's request activity carries the traceparent's trace id to the commands it runs.
+        ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _listener.ActivityStopped = activity =>
+        {
+            if (activity.Source.Name == "Npgsql" && activity.GetTagItem("db.query.text") is not null)
+                _commands.Add(activity);
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public async Task A_read_by_id_is_two_round_trips_on_one_connection_the_first_checking_the_token()
+    {
+        var id = (await CreateCustomerAsync(A, new { name = "Round trips" })).GetProperty("id").GetString();
+
+        var commands = await TracedAsync(A, $"/api/customers/{id}", HttpStatusCode.OK);
+
+        Assert.Equal(2, commands.Count);
+        Assert.Single(commands.Select(c => c.GetTagItem("db.npgsql.connection_id")).Distinct());
+        var opening = (string)commands[0].GetTagItem("db.query.text")!;
+        Assert.Contains("set_config", opening);
+        Assert.Contains("oidc_tokens", opening);
+        Assert.Contains("FROM customers", (string)commands[1].GetTagItem("db.query.text")!);
+    }
+
+    [Fact]
+    public async Task A_revoked_client_is_refused_by_the_opening_batch_and_nothing_else_runs()
+    {
+        await using (var db = Factory.Database.Owner())
+            await db.Database.ExecuteSqlRawAsync("UPDATE oidc_applications SET revoked_at = now() WHERE client_id = {0}", TenantA.ClientId);
+
+        var commands = await TracedAsync(A, "/api/customers", HttpStatusCode.Unauthorized);
+
+        Assert.Single(commands);
+        Assert.Contains("oidc_tokens", (string)commands[0].GetTagItem("db.query.text")!);
+    }
+
+    private async Task<List<Activity>> TracedAsync(HttpClient client, string url, HttpStatusCode expected)
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        return _commands.Where(c => c.TraceId == trace).OrderBy(c => c.StartTimeUtc).ToList();
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
