@@ -16,7 +16,8 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
 
     [Theory]
     [InlineData("SELECT count(*) FROM pg_extension WHERE extname IN ('pg_trgm', 'btree_gin')", 2)]
-    [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_trgm' AND indexdef LIKE '%(tenant_id, lower(%gin_trgm_ops)%'", 7)]
+    [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_trgm' AND indexdef LIKE '%(tenant_id, lower(%gin_trgm_ops)%'", 5)]
+    [InlineData("SELECT count(*) FROM pg_trigger WHERE tgname IN ('tr_customers_search_text', 'tr_contacts_search_text')", 2)]
     [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'ex_contacts_one_primary_per_customer' AND condeferrable AND condeferred", 1)]
     [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_contacts_customers_tenant_id_customer_id' AND array_length(conkey, 1) = 2", 1)]
     public async Task The_migration_creates_the_hand_written_database_objects(string sql, long expected)
@@ -28,7 +29,8 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
     }
 
     [Theory]
-    [InlineData("SELECT id FROM customers WHERE tenant_id = gen_random_uuid() AND lower(name) LIKE '%acme%'", "ix_customers_name_trgm")]
+    [InlineData("SELECT id FROM customers WHERE tenant_id = gen_random_uuid() AND lower(search_text) LIKE '%acme%'", "ix_customers_search_text_trgm")]
+    [InlineData("SELECT id FROM contacts WHERE tenant_id = gen_random_uuid() AND lower(last_name) LIKE '%acme%'", "ix_contacts_last_name_trgm")]
     [InlineData("SELECT id FROM customers WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
         "ix_customers_tenant_id_recent")]
     public async Task Searches_and_the_recent_view_within_a_tenant_can_use_their_indexes(string query, string index)

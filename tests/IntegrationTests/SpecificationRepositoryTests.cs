@@ -94,6 +94,99 @@ public sealed class SpecificationRepositoryTests(PersistenceFixture fixture) : P
     }
 
     [Fact]
+    public async Task The_search_text_follows_every_change_of_the_customer_and_its_contacts_in_the_same_save()
+    {
+        var first = await SeedAsync(TenantA, "First Ltd");
+        var second = await SeedAsync(TenantA, "Second Ltd");
+        Guid contactId;
+        await using (var write = Fixture.For(TenantA))
+        {
+            var contact = Contact.Create(TenantA, new ContactDetails("Ottoline", "Quayle", "oq@mail.test"), ownerId: null);
+            contact.LinkTo((await write.Db.Customers.FindAsync(first))!);
+            write.Db.Contacts.Add(contact);
+            await write.Db.SaveChangesAsync();
+            contactId = contact.Id;
+        }
+        Assert.Equal(["First Ltd"], await SearchAsync("quayle"));
+        Assert.Equal(["First Ltd"], await SearchAsync("oq@mail"));
+
+        await ChangeContactAsync(contactId, c => c.Update(new ContactDetails("Ottoline", "Renamed")));
+        Assert.Empty(await SearchAsync("quayle"));
+        Assert.Equal(["First Ltd"], await SearchAsync("renamed"));
+
+        await ChangeContactAsync(contactId, async (c, db) => c.LinkTo((await db.Customers.FindAsync(second))!));
+        Assert.Equal(["Second Ltd"], await SearchAsync("renamed"));
+
+        await ChangeContactAsync(contactId, c => c.Unlink());
+        Assert.Empty(await SearchAsync("renamed"));
+
+        await ChangeContactAsync(contactId, async (c, db) => c.LinkTo((await db.Customers.FindAsync(first))!));
+        await using (var write = Fixture.For(TenantA))
+        {
+            var customer = (await write.Db.Customers.FindAsync(first))!;
+            customer.Update(new CustomerDetails("Renumbered Ltd", Email: "desk@renumbered.test"), customer.Source);
+            await write.Db.SaveChangesAsync();
+        }
+        Assert.Equal(["Renumbered Ltd"], await SearchAsync("renamed"));
+        Assert.Equal(["Renumbered Ltd"], await SearchAsync("desk@"));
+        Assert.Empty(await SearchAsync("first"));
+
+        await using (var write = Fixture.For(TenantA))
+        {
+            write.Db.Contacts.Remove((await write.Db.Contacts.FindAsync(contactId))!);
+            await write.Db.SaveChangesAsync();
+        }
+        Assert.Empty(await SearchAsync("renamed"));
+        Assert.Equal(["Renumbered Ltd"], await SearchAsync("renumbered"));
+    }
+
+    [Fact]
+    public async Task A_member_who_sees_only_their_records_finds_no_customer_by_a_contact_they_cannot_see()
+    {
+        var member = Guid.CreateVersion7();
+        Guid mine;
+        await using (var write = Fixture.For(TenantA))
+        {
+            var customer = Customer.Create(TenantA, new CustomerDetails("Visible Ltd"), CustomerSource.Web, member);
+            write.Db.Customers.Add(customer);
+            var hidden = Contact.Create(TenantA, new ContactDetails("Hidden", "Person"), ownerId: Guid.CreateVersion7());
+            hidden.LinkTo(customer);
+            write.Db.Contacts.Add(hidden);
+            await write.Db.SaveChangesAsync();
+            mine = customer.Id;
+        }
+        Assert.Equal(["Visible Ltd"], await SearchAsync("hidden"));
+
+        await using var scope = Fixture.For(TenantA);
+        scope.Get<Infrastructure.Tenancy.TenantContext>().RestrictToOwner(member);
+        var found = await scope.Get<IReadRepository<Customer>>().ProjectListAsync<CustomerDto>(
+            new CustomerListSpecification(scope.Tenant, new CustomerFilter(Search: "hidden"), 1, 10), CancellationToken.None);
+        Assert.Empty(found);
+        var byName = await scope.Get<IReadRepository<Customer>>().ProjectListAsync<CustomerDto>(
+            new CustomerListSpecification(scope.Tenant, new CustomerFilter(Search: "visible"), 1, 10), CancellationToken.None);
+        Assert.Equal(mine, Assert.Single(byName).Id);
+    }
+
+    private async Task<string[]> SearchAsync(string term)
+    {
+        await using var scope = Fixture.For(TenantA);
+        return (await scope.Get<IReadRepository<Customer>>().ProjectListAsync<CustomerDto>(
+                new CustomerListSpecification(scope.Tenant, new CustomerFilter(Search: term), 1, 10), CancellationToken.None))
+            .Select(c => c.Name).ToArray();
+    }
+
+    private Task ChangeContactAsync(Guid id, Action<Contact> change) =>
+        ChangeContactAsync(id, (c, _) => { change(c); return Task.CompletedTask; });
+
+    private async Task ChangeContactAsync(Guid id, Func<Contact, Infrastructure.Persistence.CrmDbContext, Task> change)
+    {
+        await using var write = Fixture.For(TenantA);
+        var contact = (await write.Db.Contacts.FindAsync(id))!;
+        await change(contact, write.Db);
+        await write.Db.SaveChangesAsync();
+    }
+
+    [Fact]
     public async Task Projection_counts_only_the_customers_own_contacts()
     {
         var id = await SeedAsync(TenantA, "Counted");

@@ -45,12 +45,17 @@ public sealed class CustomerListSpecification : TenantSpecification<Customer>
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = TextSearch.Pattern(filter.Search);
-            Query.Where(c => TextSearch.Matches(c.Name, pattern)
-                       || TextSearch.Matches(c.Email, pattern)
-                       || TextSearch.Matches(c.CompanyName, pattern)
-                       || c.Contacts.Any(k => TextSearch.Matches(k.FirstName, pattern)
-                                              || TextSearch.Matches(k.LastName, pattern)
-                                              || TextSearch.Matches(k.Email, pattern)));
+            // The search text holds every contact's name and email, seen or not; a member who sees only their own
+            // records searches the contacts they may see, one by one (the owner filter covers the navigation).
+            if (tenant.OwnerScope is null)
+                Query.Where(c => TextSearch.Matches(c.SearchText, pattern));
+            else
+                Query.Where(c => TextSearch.Matches(c.Name, pattern)
+                           || TextSearch.Matches(c.Email, pattern)
+                           || TextSearch.Matches(c.CompanyName, pattern)
+                           || c.Contacts.Any(k => TextSearch.Matches(k.FirstName, pattern)
+                                                  || TextSearch.Matches(k.LastName, pattern)
+                                                  || TextSearch.Matches(k.Email, pattern)));
         }
 
         var descending = filter.Direction == SortDirection.Desc;

@@ -42,6 +42,13 @@ public sealed class Customer : AggregateRoot, IOwnedRecord
     public string? Notes { get; private set; }
 
     /// <summary>
+    /// What a search of the customer list looks in, lower case: the customer's name, email and company, which the
+    /// customer keeps here, followed in the store by its contacts' names and emails, which the database appends in the
+    /// same transaction as any change of either (one indexed column instead of a scan of every customer and contact).
+    /// </summary>
+    public string SearchText { get; private set; } = "";
+
+    /// <summary>
     /// The contacts linked to this customer, for queries only (search over contact names, counts). Contacts
     /// are their own aggregate: commands change them through <see cref="Contact"/>, never through this list,
     /// and never load it.
@@ -138,6 +145,7 @@ public sealed class Customer : AggregateRoot, IOwnedRecord
         CompanySize = details.CompanySize;
         Website = Guard.Optional(details.Website, FieldLengths.Url, "website");
         Notes = Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
+        SearchText = string.Join(' ', new[] { Name, Email, CompanyName }.Where(v => v is not null)).ToLowerInvariant();
     }
 }
 

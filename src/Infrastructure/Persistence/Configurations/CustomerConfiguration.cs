@@ -24,11 +24,13 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.Source).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Tags).IsRequired();
         builder.Property(c => c.TotalRevenue).HasPrecision(18, 2);
+        // Written by the customer for its own fields; a trigger appends its contacts' (migration CustomerSearchText).
+        builder.Property(c => c.SearchText).IsRequired();
 
         builder.Navigation(c => c.Contacts).HasField("_contacts").UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // Every index leads with tenant_id. The trigram indexes for search (tenant_id, lower(column)) are
-        // created in the migration: EF cannot express expression indexes (docs/decisions/0009).
+        // Every index leads with tenant_id. The trigram index for search, (tenant_id, lower(search_text) gin_trgm_ops), is
+        // created in the migration, like the contacts' (tenant_id, lower(column)) ones (docs/decisions/0009).
         builder.HasIndex(c => new { c.TenantId, c.Name });
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });
         builder.HasIndex(c => new { c.TenantId, c.UpdatedAt });
