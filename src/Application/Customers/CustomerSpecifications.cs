@@ -48,7 +48,7 @@ public sealed class CustomerListSpecification : TenantSpecification<Customer>
             // The search text holds every contact's name and email, seen or not; a member who sees only their own
             // records searches the contacts they may see, one by one (the owner filter covers the navigation).
             if (tenant.OwnerScope is null)
-                Query.Where(c => TextSearch.Matches(c.SearchText, pattern));
+                Query.Where(c => TextSearch.MatchesLowerCase(c.SearchText, pattern));
             else
                 Query.Where(c => TextSearch.Matches(c.Name, pattern)
                            || TextSearch.Matches(c.Email, pattern)

@@ -87,6 +87,9 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
                 args[1],
                 new SqlConstantExpression(TextSearch.EscapeCharacter.ToString(), args[1].TypeMapping),
                 typeMapping: null));
+        modelBuilder.HasDbFunction(typeof(TextSearch).GetMethod(nameof(TextSearch.MatchesLowerCase))!)
+            .HasTranslation(args => new LikeExpression(
+                args[0], args[1], new SqlConstantExpression(TextSearch.EscapeCharacter.ToString(), args[1].TypeMapping), typeMapping: null));
 
         SnakeCaseNames.Apply(modelBuilder);
     }

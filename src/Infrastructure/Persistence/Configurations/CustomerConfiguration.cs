@@ -29,7 +29,7 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
 
         builder.Navigation(c => c.Contacts).HasField("_contacts").UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // Every index leads with tenant_id. The trigram index for search, (tenant_id, lower(search_text) gin_trgm_ops), is
+        // Every index leads with tenant_id. The trigram index for search, (tenant_id, search_text gin_trgm_ops), is
         // created in the migration, like the contacts' (tenant_id, lower(column)) ones (docs/decisions/0009).
         builder.HasIndex(c => new { c.TenantId, c.Name });
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });

@@ -48,8 +48,25 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 DROP INDEX ix_customers_name_trgm;
                 DROP INDEX ix_customers_email_trgm;
                 DROP INDEX ix_customers_company_name_trgm;
-                -- lower() of a lower-case text: the expression TextSearch.Matches sends, like every other search.
-                CREATE INDEX ix_customers_search_text_trgm ON customers USING gin (tenant_id, lower(search_text) gin_trgm_ops);
+                -- Without GIN's pending list: every search would scan the entries added since the last vacuum one by one,
+                -- and the planner, counting them, turns away from the index; a write pays for its entries at once instead.
+                CREATE INDEX ix_customers_search_text_trgm ON customers USING gin (tenant_id, search_text gin_trgm_ops) WITH (fastupdate = off);
+                """);
+            // Under row-level security PostgreSQL uses an index for a condition only when its function is LEAKPROOF
+            // (it may not run before the policy otherwise), and text LIKE is not marked so, though it cannot reveal a
+            // row's value: it answers true or false and fails only for a malformed pattern, the query's own constant
+            // (docs/decisions/0020). Only a superuser may mark it; a migration by another owner leaves the search
+            // correct but unindexed, and says so.
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                        ALTER FUNCTION textlike(text, text) LEAKPROOF;
+                    ELSE
+                        RAISE NOTICE 'Customer search is not index-served until a superuser runs: ALTER FUNCTION textlike(text, text) LEAKPROOF;';
+                    END IF;
+                END
+                $$;
                 """);
             // The existing rows, by the owner (row-level security is forced on both tables, and would show it none).
             migrationBuilder.Sql("""
@@ -65,6 +82,13 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                        ALTER FUNCTION textlike(text, text) NOT LEAKPROOF;
+                    END IF;
+                END
+                $$;
                 DROP INDEX ix_customers_search_text_trgm;
                 DROP TRIGGER tr_contacts_search_text ON contacts;
                 DROP FUNCTION contact_search_text();
