@@ -67,7 +67,10 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
     private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
     {
         EnsureTenantScoped(specification);
-        var query = EfSpecificationEvaluator.Default.GetQuery(db.Set<T>().AsQueryable(), specification, criteriaOnly);
+        // Without an owner scope the owner filter is true for every row: left out, the statement has one shape that
+        // PostgreSQL can plan once (a generic plan), instead of "$n OR owner_id ..." planned anew on every execution.
+        var source = tenant.OwnerScope is null ? db.Set<T>().IgnoreQueryFilters([CrmDbContext.OwnerFilter]) : db.Set<T>();
+        var query = EfSpecificationEvaluator.Default.GetQuery(source, specification, criteriaOnly);
         return specification is ILocksForChange && !criteriaOnly && db.Database.CurrentTransaction is not null
             ? query.TagWith(RowLockInterceptor.Tag)
             : query;

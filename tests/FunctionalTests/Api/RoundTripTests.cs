@@ -44,7 +44,10 @@ public sealed class RoundTripTests(ApiFactory factory) : ApiTest(factory), IDisp
         var opening = (string)commands[0].GetTagItem("db.query.text")!;
         Assert.Contains("set_config", opening);
         Assert.Contains("oidc_tokens", opening);
-        Assert.Contains("FROM customers", (string)commands[1].GetTagItem("db.query.text")!);
+        var query = (string)commands[1].GetTagItem("db.query.text")!;
+        Assert.Contains("FROM customers", query);
+        // No owner scope, no owner predicate: one statement shape, which PostgreSQL can plan once.
+        Assert.DoesNotContain("owner_id IS NULL", query);
     }
 
     [Fact]
