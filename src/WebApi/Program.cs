@@ -17,6 +17,7 @@ builder.Services.AddInfrastructure(builder.Configuration);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 
+builder.Services.AddSingleton<VerifiedTokens>();
 builder.Services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null)
     // The authorization server's sign-in session: read only by /connect/authorize, never by the API.

@@ -13,13 +13,13 @@ namespace CrmTenancy.WebApi.Auth;
 
 /// <summary>
 /// Bearer authentication: OpenIddict's validation verifies the RFC 9068 access token (ES256 with the key store's
-/// published keys, typ at+jwt, issuer, audience crm-api, lifetime); then the product's per-request check, one
+/// published keys, typ at+jwt, issuer, audience crm-api, lifetime), once per token (<see cref="VerifiedTokens"/>); then the product's per-request check, one
 /// prepared statement sent with the request's first batch (<see cref="RequestConnection"/>), confirms the token was not revoked and what it names is still good. A missing token leaves the
 /// request anonymous; a present but invalid one fails, and the challenge answers 401 with a WWW-Authenticate header
 /// per RFC 6750.
 /// </summary>
 public sealed class AccessTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthLookups lookups)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthLookups lookups, VerifiedTokens verified)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -33,10 +33,16 @@ public sealed class AccessTokenAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Fail("The Authorization header is not a Bearer token.");
 
-        var validated = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        if (!validated.Succeeded || ReadClaims(validated.Principal) is not { } claims)
-            return Fail(validated.Properties?.GetString(OpenIddictValidationAspNetCoreConstants.Properties.ErrorDescription)
-                ?? "The access token is invalid.");
+        var token = header[7..].Trim();
+        if (await verified.FindAsync(token, Context.RequestAborted) is not { } claims)
+        {
+            var validated = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            if (!validated.Succeeded || ReadClaims(validated.Principal) is not { } read)
+                return Fail(validated.Properties?.GetString(OpenIddictValidationAspNetCoreConstants.Properties.ErrorDescription)
+                    ?? "The access token is invalid.");
+            claims = read;
+            verified.Add(token, claims, validated.Principal!.GetExpirationDate());
+        }
 
         // A valid signature is not enough: the token must not be revoked, the account or client must still be active,
         // and a user's rights must be those the token was issued with (its security stamp digest). One indexed read per

@@ -62,10 +62,24 @@ public sealed class RoundTripTests(ApiFactory factory) : ApiTest(factory), IDisp
         Assert.Contains("oidc_tokens", (string)commands[0].GetTagItem("db.query.text")!);
     }
 
-    private async Task<List<Activity>> TracedAsync(HttpClient client, string url, HttpStatusCode expected)
+    [Fact]
+    public async Task A_client_credentials_token_reads_its_client_once_and_writes_one_entry()
+    {
+        using var anonymous = Anonymous();
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["grant_type"] = "client_credentials", ["client_id"] = TenantA.ClientId, ["client_secret"] = TenantA.ClientSecret });
+
+        var commands = (await TracedAsync(anonymous, "/connect/token", HttpStatusCode.OK, HttpMethod.Post, form))
+            .Select(c => (string)c.GetTagItem("db.query.text")!).ToList();
+
+        Assert.Single(commands, c => c.Contains("FROM oidc_applications"));
+        Assert.Single(commands, c => c.StartsWith("INSERT INTO oidc_tokens", StringComparison.Ordinal));
+    }
+
+    private async Task<List<Activity>> TracedAsync(HttpClient client, string url, HttpStatusCode expected, HttpMethod? method = null, HttpContent? body = null)
     {
         var trace = ActivityTraceId.CreateRandom();
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, url) { Content = body };
         request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
         using var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);

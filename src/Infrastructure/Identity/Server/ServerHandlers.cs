@@ -195,8 +195,12 @@ public static class ServerHandlers
         }
     }
 
-    /// <summary>A sign-in enters the tenant of the account (or client) it issues tokens for, before any entry is written.</summary>
-    public sealed class ScopeSignIn(OidcTenantScope scope) : IOpenIddictServerHandler<ProcessSignInContext>
+    /// <summary>
+    /// A sign-in enters the tenant of the account (or client) it issues tokens for, before any entry is written; and
+    /// the request's client, already read, is attached to the request's context, so that linking each token entry to
+    /// its client (EF Core's Find in OpenIddict's token store) does not read it again.
+    /// </summary>
+    public sealed class ScopeSignIn(OidcTenantScope scope, CrmDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
             .UseScopedHandler<ScopeSignIn>()
@@ -208,6 +212,8 @@ public static class ServerHandlers
         {
             if (context.Principal is { } principal && !scope.TryEnter(TenantOf(principal)))
                 throw new InvalidOperationException("A sign-in cannot issue tokens of another tenant than its request's.");
+            if (scope.Client is { } client && !db.ChangeTracker.Entries<CrmApplication>().Any(e => e.Entity.Id == client.Id))
+                db.Attach(client);
             return default;
         }
     }
