@@ -2,7 +2,7 @@ using System.Text;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.WebApi.Auth;
 using Microsoft.Extensions.Options;
-using NSubstitute;
+using CrmTenancy.TestSupport;
 
 namespace CrmTenancy.FunctionalTests.Identity;
 
@@ -28,20 +28,7 @@ public sealed class VerifiedTokensTests : IDisposable
 
     public VerifiedTokensTests()
     {
-        var source = Substitute.For<ISigningKeySource>();
-        source.LoadOrCreateAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            if (_stored.All(k => k.RetiredAt is not null))
-                _stored.Add(SigningKey.Generate(_clock.Now));
-            return Task.FromResult<IReadOnlyList<SigningKey>>(_stored.OrderByDescending(k => k.CreatedAt).ToList());
-        });
-        source.RotateAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            foreach (var key in _stored)
-                key.Retire(_clock.Now);
-            _stored.Add(SigningKey.Generate(_clock.Now));
-            return Task.CompletedTask;
-        });
+        var source = ListSigningKeySource.Over(_stored, () => _clock.Now);
         _keys = new SigningKeyStore(source, _clock, Options.Create(_options));
         _verified = new VerifiedTokens(_keys, _clock);
     }

@@ -1,3 +1,4 @@
+using CrmTenancy.TestSupport;
 using CrmTenancy.Infrastructure.Identity;
 using Microsoft.Extensions.Options;
 using NSubstitute;
@@ -15,25 +16,13 @@ public sealed class SigningKeyStoreTests
     private readonly FixedClock _clock = new(Start);
     private readonly TokenOptions _options = new() { Issuer = "http://crm.test", Audience = "crm-api" };
     private readonly List<SigningKey> _stored = [];
-    private readonly ISigningKeySource _source = Substitute.For<ISigningKeySource>();
+    private readonly ISigningKeySource _source;
     private readonly SigningKeyStore _store;
 
     public SigningKeyStoreTests()
     {
         // Like DatabaseSigningKeySource: newest first, a key created when none is active, rotation retires and adds.
-        _source.LoadOrCreateAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            if (_stored.All(k => k.RetiredAt is not null))
-                _stored.Add(SigningKey.Generate(_clock.Now));
-            return Task.FromResult<IReadOnlyList<SigningKey>>(_stored.OrderByDescending(k => k.CreatedAt).ToList());
-        });
-        _source.RotateAsync(Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            foreach (var key in _stored)
-                key.Retire(_clock.Now);
-            _stored.Add(SigningKey.Generate(_clock.Now));
-            return Task.CompletedTask;
-        });
+        _source = ListSigningKeySource.Over(_stored, () => _clock.Now);
         _store = new SigningKeyStore(_source, _clock, Options.Create(_options));
     }
 
