@@ -24,6 +24,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var connections = DatabaseConnections.From(builder.Configuration);
 var source = NpgsqlDataSource.Create(connections.App);
+var platform = NpgsqlDataSource.Create(DatabaseConnections.WithAutoPrepare(connections.Platform));
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 var app = builder.Build();
 
@@ -74,7 +75,8 @@ app.MapPost("/api/customers", async (HttpContext http) =>
     var body = await JsonSerializer.DeserializeAsync<CreateBody>(http.Request.Body, json, http.RequestAborted);
     if (body is null || string.IsNullOrWhiteSpace(body.Name))
         return Results.BadRequest();
-    if (await CheckedConnectionAsync(http) is not { } opened)
+    // Like the product: a request with a body checks its token on the platform role, then opens its own connection.
+    if (await CheckedConnectionAsync(http, inBatch: false) is not { } opened)
         return Results.Unauthorized();
     await using var connection = opened.Connection;
     var customer = Customer.Create(opened.Tenant, new CustomerDetails(body.Name), body.Source ?? CustomerSource.Other, null);
@@ -97,12 +99,26 @@ static NpgsqlParameter<Guid> Uuid(Guid value) => new() { TypedValue = value };
 
 // The bearer token's claims, read without checking its signature (the product's validation is what the baseline
 // leaves out), then the product's per-request check in the batch that sets the tenant, as the product sends it.
-async Task<Opened?> CheckedConnectionAsync(HttpContext http)
+async Task<Opened?> CheckedConnectionAsync(HttpContext http, bool inBatch = true)
 {
     string? header = http.Request.Headers.Authorization;
     if (header is null || !header.StartsWith("Bearer ", StringComparison.Ordinal) || BearerClaims.Read(header[7..]) is not { TenantId: { } tenant } claims
         || SubjectCheck.For(claims) is not { } check)
         return null;
+    if (!inBatch)
+    {
+        await using (var command = platform.CreateCommand(check.Sql))
+        {
+            command.Parameters.AddRange(check.Parameters());
+            await using var reader = await command.ExecuteReaderAsync(http.RequestAborted);
+            if (await check.ReadAsync(reader, http.RequestAborted) is null)
+                return null;
+        }
+        var own = await source.OpenConnectionAsync(http.RequestAborted);
+        await using (var set = new NpgsqlCommand(ProductSql.SetTenant, own) { Parameters = { new NpgsqlParameter<string> { TypedValue = tenant.ToString() } } })
+            await set.ExecuteNonQueryAsync(http.RequestAborted);
+        return new Opened(own, tenant, claims.IsUser ? $"user:{claims.Subject}" : $"client:{claims.ClientId}");
+    }
     var connection = await source.OpenConnectionAsync(http.RequestAborted);
     await using (var batch = new NpgsqlBatch(connection))
     {

@@ -37,10 +37,6 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<Outbox.OutboxDelivery> OutboxDeliveries => Set<Outbox.OutboxDelivery>();
 
-    /// <summary>
-    /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the
-    /// cached model and plans are shared by all tenants and none is baked in. No tenant matches nothing.
-    /// </summary>
     /// <summary>The tenant of this unit of work (none on the platform role and for the owner's tenantless work).</summary>
     internal ITenantContext Tenant => tenant;
 
@@ -54,6 +50,10 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// </summary>
     internal SubjectCheck? OpeningCheck { get; set; }
 
+    /// <summary>
+    /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the
+    /// cached model and plans are shared by all tenants and none is baked in. No tenant matches nothing.
+    /// </summary>
     internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
 
     /// <summary>The name of the record visibility filter (owner-only tenants' members); see <see cref="CurrentOwnerScope"/>.</summary>

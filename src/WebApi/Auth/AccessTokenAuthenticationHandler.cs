@@ -46,11 +46,22 @@ public sealed class AccessTokenAuthenticationHandler(
 
         // A valid signature is not enough: the token must not be revoked, the account or client must still be active,
         // and a user's rights must be those the token was issued with (its security stamp digest). One indexed read per
-        // request, in the batch that opens the request's connection; the authorization server's own endpoints resolve
-        // their tenant themselves, so there it runs on the platform role.
-        var state = Context.GetEndpoint()?.Metadata.GetMetadata<ResolvesOwnTenant>() is null
-            ? await Context.RequestServices.GetRequiredService<RequestConnection>().CheckTokenAsync(claims, Context.RequestAborted)
-            : await lookups.CheckAsync(claims, Context.RequestAborted);
+        // request: for a request without a body, in the batch that opens the request's connection (given back before
+        // the answer is written). A request with a body would hold that connection while its body arrives, and the
+        // authorization server's own endpoints resolve their tenant themselves: for those it runs on the platform role.
+        TokenSubjectState? state;
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<ResolvesOwnTenant>() is null
+            && Context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
+        {
+            var connection = Context.RequestServices.GetRequiredService<RequestConnection>();
+            state = await connection.CheckTokenAsync(claims, Context.RequestAborted);
+            if (state is not null)
+                Response.OnStarting(connection.ReleaseAsync);
+        }
+        else
+        {
+            state = await lookups.CheckAsync(claims, Context.RequestAborted);
+        }
         if (state is null)
             return Fail(claims.IsUser
                 ? "The token was revoked, its account was deactivated or its rights changed, or its client was revoked; sign in again."

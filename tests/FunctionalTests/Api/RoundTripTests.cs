@@ -53,6 +53,9 @@ public sealed class RoundTripTests(ApiFactory factory) : ApiTest(factory), IDisp
     [Fact]
     public async Task A_revoked_client_is_refused_by_the_opening_batch_and_nothing_else_runs()
     {
+        // Used once first: its verified signature is remembered, and the revocation must still count at once.
+        using (var first = await A.GetAsync("/api/customers"))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         await using (var db = Factory.Database.Owner())
             await db.Database.ExecuteSqlRawAsync("UPDATE oidc_applications SET revoked_at = now() WHERE client_id = {0}", TenantA.ClientId);
 
@@ -60,6 +63,22 @@ public sealed class RoundTripTests(ApiFactory factory) : ApiTest(factory), IDisp
 
         Assert.Single(commands);
         Assert.Contains("oidc_tokens", (string)commands[0].GetTagItem("db.query.text")!);
+    }
+
+    [Fact]
+    public async Task A_request_with_a_body_checks_its_token_on_a_connection_it_does_not_keep()
+    {
+        // A slow body must not hold a pooled connection: the check runs on the platform role, the command on its own.
+        var trace = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/customers") { Content = RawJson("""{"name":"With a body"}""") };
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        using (var response = await A.SendAsync(request))
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var commands = _commands.Where(c => c.TraceId == trace).ToList();
+
+        var check = Assert.Single(commands, c => ((string)c.GetTagItem("db.query.text")!).Contains("oidc_tokens"));
+        var insert = Assert.Single(commands, c => ((string)c.GetTagItem("db.query.text")!).StartsWith("INSERT INTO customers", StringComparison.Ordinal));
+        Assert.NotEqual(check.GetTagItem("db.npgsql.connection_id"), insert.GetTagItem("db.npgsql.connection_id"));
     }
 
     [Fact]

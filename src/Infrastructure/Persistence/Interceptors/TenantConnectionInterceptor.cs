@@ -69,7 +69,8 @@ public sealed class TenantConnectionInterceptor : DbConnectionInterceptor
         if (context is CrmDbContext { OpeningCheck: { } check } && connection is NpgsqlConnection npgsql)
         {
             await using var batch = new NpgsqlBatch(npgsql);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(SetConfig) { Parameters = { new NpgsqlParameter<string> { TypedValue = TenantOf(context) } } });
+            // The token's tenant: the scope's tenant is resolved only once the check has passed (RequestConnection).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(SetConfig) { Parameters = { new NpgsqlParameter<string> { TypedValue = check.TenantId?.ToString() ?? "" } } });
             var checkCommand = new NpgsqlBatchCommand(check.Sql);
             checkCommand.Parameters.AddRange(check.Parameters());
             batch.BatchCommands.Add(checkCommand);

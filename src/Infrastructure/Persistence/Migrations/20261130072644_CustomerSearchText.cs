@@ -48,9 +48,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 DROP INDEX ix_customers_name_trgm;
                 DROP INDEX ix_customers_email_trgm;
                 DROP INDEX ix_customers_company_name_trgm;
-                -- Without GIN's pending list: every search would scan the entries added since the last vacuum one by one,
-                -- and the planner, counting them, turns away from the index; a write pays for its entries at once instead.
-                CREATE INDEX ix_customers_search_text_trgm ON customers USING gin (tenant_id, search_text gin_trgm_ops) WITH (fastupdate = off);
                 """);
             // Under row-level security PostgreSQL uses an index for a condition only when its function is LEAKPROOF
             // (it may not run before the policy otherwise), and text LIKE is not marked so, though it cannot reveal a
@@ -75,6 +72,11 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 UPDATE customers SET search_text = '';
                 ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
                 ALTER TABLE customers FORCE ROW LEVEL SECURITY;
+
+                -- Built after the backfill (one build instead of an index entry per updated row). Without GIN's pending
+                -- list: every search would scan the entries added since the last vacuum one by one, and the planner,
+                -- counting them, turns away from the index; a write pays for its entries at once instead.
+                CREATE INDEX ix_customers_search_text_trgm ON customers USING gin (tenant_id, search_text gin_trgm_ops) WITH (fastupdate = off);
                 """);
         }
 

@@ -89,6 +89,9 @@ public sealed class SubjectCheck
     /// <summary>The statement; parameters $1 to $4.</summary>
     public string Sql { get; }
 
+    /// <summary>The token's tenant: the tenant the batch that runs the check sets on its connection.</summary>
+    public Guid? TenantId => _token.TenantId;
+
     /// <summary>What the check found, once it ran on a connection that opened (see the tenant connection interceptor); null until then or when it failed.</summary>
     public TokenSubjectState? Result { get; set; }
 

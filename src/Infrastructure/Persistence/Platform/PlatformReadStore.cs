@@ -45,7 +45,9 @@ public sealed class PlatformReadStore(DbContexts contexts, ICurrentUser user, Ti
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = TextSearch.Pattern(search);
-            customers = customers.Where(c => TextSearch.Matches(c.Name, pattern) || TextSearch.Matches(c.Email, pattern));
+            // The customer's search text (name, email, company and its contacts' names and emails), which one trigram
+            // index serves across tenants too.
+            customers = customers.Where(c => TextSearch.MatchesLowerCase(c.SearchText, pattern));
         }
         var total = await customers.CountAsync(cancellationToken);
         var items = await customers
