@@ -6,8 +6,8 @@ namespace CrmTenancy.Infrastructure.Persistence;
 
 /// <summary>
 /// The per-request token check where it costs least. A tenant's token (a member's or an integration's) is checked on
-/// the request's own connection: the bearer authentication resolves the token's tenant and opens the request's context,
-/// whose first batch sets the tenant and runs the check in one round trip (<see cref="CrmDbContext.OpeningCheck"/>);
+/// the request's own connection: the bearer authentication opens the request's context, whose first batch sets the
+/// token's tenant on the connection and runs the check in one round trip (<see cref="CrmDbContext.OpeningCheck"/>);
 /// the connection stays open for the request's statements, so a request pays one connection, one pool reset and one
 /// round trip fewer than with the check on a connection of its own. Only a request without a body takes this path
 /// (the web host decides): one with a body would hold the connection while a slow client sends it. The connection is
