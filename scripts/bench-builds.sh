@@ -18,10 +18,10 @@ OLD=/tmp/crm-bench-base
 [[ -d $OLD ]] || git worktree add --detach "$OLD" "$BASE_REV" >/dev/null
 (cd "$OLD" && git checkout -q --detach "$BASE_REV" && dotnet build -c Release src/WebApi -v q -nologo >/dev/null)
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
-OWNER="$(./scripts/pg.sh start run | tail -1)"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+source scripts/bench-lib.sh
+bench_cluster
 DB=crm
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER") dbname=$DB user=postgres" -qtAX "$@"; }
+psql() { bench_psql "$DB" "$@"; }
 
 start_api() { # $1: the build's root, $2: migrate or not; in the database $DB
   (cd "$1/src/WebApi" && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$DB}" Database__Migrate="$2" Database__SeedDemoData="$2" \
@@ -33,16 +33,7 @@ start_api() { # $1: the build's root, $2: migrate or not; in the database $DB
 stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 
 # Each database's demo tenants get 5,000 more customers each (once).
-seed() {
-  TA=$(psql -c "select id from tenants where slug='acme'")
-  TB=$(psql -c "select id from tenants where slug='globex'")
-  if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
-    psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
-             select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
-                    array['bulk'], 0, now(), 1
-             from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
-  fi
-}
+seed() { bench_seed_bulk_customers "$DB"; }
 if [[ -n "${SEPARATE_DATABASES:-}" ]]; then
   DB=postgres; [[ -n "$(psql -c "select 1 from pg_database where datname='crm_base'")" ]] || psql -c "create database crm_base"
   DB=crm_base; start_api "$OLD" true; seed; stop_api
@@ -53,8 +44,7 @@ seed
 # A token from the build being measured: a build from before the signing keys were encrypted at rest cannot read
 # a key the newer build stored, so each build's turn starts from its own key.
 token() {
-  TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-    python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+  TOKEN=$(bench_token $BASE)
   cat > /tmp/crm-bench-get.lua <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA

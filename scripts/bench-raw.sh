@@ -16,11 +16,10 @@ PRODUCT=http://127.0.0.1:5080
 RAW=http://127.0.0.1:5090
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
 dotnet build -c Release benchmarks/CrmTenancy.RawBaseline -v q -nologo >/dev/null
-OWNER="$(./scripts/pg.sh start run | tail -1)"
-PORT="$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER")"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+source scripts/bench-lib.sh
+bench_cluster
 PGLOG="$( (ls -d "$ROOT"/.data/pg-run.log /tmp/*/pg-run.log 2>/dev/null || true) | head -1)"
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$PORT dbname=crm user=postgres" -qtAX "$@"; }
+psql() { bench_psql crm "$@"; }
 PIDS=()
 wait_ready() { for _ in $(seq 1 90); do curl -s -o /dev/null "$1" && return; sleep 1; done; echo "$1 did not start" >&2; exit 1; }
 start_product() {
@@ -35,8 +34,7 @@ start_raw() {
 }
 stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; PIDS=(); }
 trap stop_all EXIT
-token() { curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $PRODUCT/connect/token |
-  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }
+token() { bench_token $PRODUCT; }
 scripts() {
   echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\"" > /tmp/crm-raw-get.lua
   cat > /tmp/crm-raw-post.lua <<LUA
@@ -50,13 +48,7 @@ clean() { psql -c "delete from outbox_messages" -c "delete from customers where 
 
 # The data: the demo tenants and 5,000 more customers each (once).
 start_product
-TA=$(psql -c "select id from tenants where slug='acme'"); TB=$(psql -c "select id from tenants where slug='globex'")
-if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
-  psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
-           select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
-                  array['bulk'], 0, now(), 1
-           from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;" >/dev/null
-fi
+bench_seed_bulk_customers crm
 stop_all
 
 # The baseline's statements must be the product's: log one request of each kind and compare.

@@ -9,9 +9,9 @@ cd "$ROOT"
 BASE=http://127.0.0.1:5080
 DURATION="${DURATION:-10s}"
 EXTRA="${EXTRA:-}"   # appended to the application's connection string, e.g. ";Max Auto Prepare=32"
-OWNER="$(./scripts/pg.sh start run | tail -1)"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER") dbname=crm user=postgres" -qtAX "$@"; }
+source scripts/bench-lib.sh
+bench_cluster
+psql() { bench_psql crm "$@"; }
 APP=bin/Release/net10.0/CrmTenancy.WebApi.dll
 
 start_api() { # $1: the application's connection string
@@ -26,16 +26,8 @@ start_api() { # $1: the application's connection string
 stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 
 start_api "$(sed 's/Username=postgres/Username=crm_app/' <<<"$OWNER")"
-TA=$(psql -c "select id from tenants where slug='acme'")
-TB=$(psql -c "select id from tenants where slug='globex'")
-if [[ "$(psql -c "select count(*) from customers")" -lt 10000 ]]; then
-  psql -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)
-           select gen_random_uuid(), t, 'Customer '||g||' '||md5(g::text), 'c'||g||'@example.com', 'Company '||(g%500), 'Active', 'Web',
-                  array['bulk'], 0, now(), 1
-           from generate_series(1,5000) g, (values ('$TA'::uuid), ('$TB'::uuid)) v(t);" -c "analyze;"
-fi
-TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+bench_seed_bulk_customers crm
+TOKEN=$(bench_token $BASE)
 printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$TOKEN" > /tmp/crm-bench-auth.lua
 ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
 stop_api

@@ -13,11 +13,10 @@ DURATION="${DURATION:-10s}"
 BASE=http://127.0.0.1:5081
 DB="crm_search_$PER_TENANT"
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
-OWNER="$(./scripts/pg.sh start run | tail -1)"
-PORT="$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER")"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+source scripts/bench-lib.sh
+bench_cluster
 PGLOG="$( (ls -d "$ROOT"/.data/pg-run.log /tmp/*/pg-run.log 2>/dev/null || true) | head -1)"
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$PORT dbname=$1 user=postgres" -qtAX "${@:2}"; }
+psql() { bench_psql "$@"; }
 [[ -n "$(psql postgres -c "select 1 from pg_database where datname='$DB'")" ]] || psql postgres -c "create database $DB"
 
 start_api() {
@@ -41,8 +40,7 @@ if [[ "$(psql "$DB" -c "select count(*) from customers where tenant_id = '$TA'")
            select gen_random_uuid(), c.tenant_id, c.id, 'Person', 'Surname'||substr(md5(c.id::text), 1, 6), null, 'Client', false, now(), 1
            from customers c where c.email like 'c%0@example.com';" -c "vacuum analyze;"
 fi
-TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+TOKEN=$(bench_token $BASE)
 echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\"" > /tmp/crm-search.lua
 SURNAME=$(psql "$DB" -c "select last_name from contacts where tenant_id = '$TA' and last_name like 'Surname%' limit 1")
 URLS=("/api/customers?pageSize=25" "/api/customers?search=company%2042&pageSize=25" "/api/customers?search=${SURNAME,,}&pageSize=25")
@@ -60,8 +58,7 @@ psql "$DB" -c "alter database $DB set session_preload_libraries = 'auto_explain'
   -c "alter database $DB set auto_explain.log_analyze = on" -c "alter database $DB set auto_explain.log_buffers = on"
 MARK=$(wc -l < "$PGLOG")
 start_api
-TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-  python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+TOKEN=$(bench_token $BASE)
 for url in "${URLS[@]:1}"; do curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$BASE$url"; done
 stop_api
 psql "$DB" -c "alter database $DB reset all"

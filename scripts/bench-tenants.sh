@@ -15,10 +15,9 @@ CUSTOMERS="${CUSTOMERS:-100}"
 DURATION="${DURATION:-8s}"
 BASE=http://127.0.0.1:5082
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
-OWNER="$(./scripts/pg.sh start run | tail -1)"
-PORT="$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$OWNER")"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-psql() { "$PGBIN/psql" "host=127.0.0.1 port=$PORT dbname=$1 user=postgres" -qtAX "${@:2}"; }
+source scripts/bench-lib.sh
+bench_cluster
+psql() { bench_psql "$@"; }
 API_PID=
 start_api() {
   (cd src/WebApi && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$1}" Database__Migrate=true Database__SeedDemoData=true \
@@ -50,8 +49,7 @@ for n in $COUNTS; do
       -c "create index ix_customers_search_text_trgm on customers using gin (tenant_id, search_text gin_trgm_ops) with (fastupdate = off)" \
       -c "alter table customers force row level security" -c "vacuum analyze"
   fi
-  TOKEN=$(curl -s -u acme-integration:acme-demo-secret-change-me -d grant_type=client_credentials $BASE/connect/token |
-    python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+  TOKEN=$(bench_token $BASE)
   echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\"" > /tmp/crm-tenants.lua
   ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
   tenants=$(psql "$db" -c "select count(*) from tenants"); per=$(psql "$db" -c "select count(*) from customers c join tenants t on t.id = c.tenant_id where t.slug = 'acme'")
