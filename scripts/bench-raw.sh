@@ -5,13 +5,16 @@
 # second, the ratio, and the machine's CPU time per request (all processes: wrk, the server, PostgreSQL).
 # First it checks that the baseline's statements are still the product's (from the product's statement log).
 # Needs wrk (apt-get install -y wrk).
+# Before the rounds both processes get WARMUP (default 20s) of every request, so that tiered compilation has finished
+# and the first round measures the same code as the last.
 #   scripts/bench-raw.sh
-#   ROUNDS=3 DURATION=10s scripts/bench-raw.sh
+#   ROUNDS=3 DURATION=10s WARMUP=30s scripts/bench-raw.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 DURATION="${DURATION:-8s}"
 ROUNDS="${ROUNDS:-2}"
+WARMUP="${WARMUP:-20s}"
 PRODUCT=http://127.0.0.1:5080
 RAW=http://127.0.0.1:5090
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
@@ -84,11 +87,18 @@ clean
 start_product; start_raw
 TOKEN=$(token); scripts
 ID=$(curl -s -H "Authorization: Bearer $TOKEN" "$PRODUCT/api/customers?pageSize=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+REQUESTS=("get:get:/api/customers/$ID" "list:get:/api/customers?pageSize=25" "search:get:/api/customers?search=company%2042&pageSize=25" "create:post:/api/customers")
+for spec in "${REQUESTS[@]}"; do
+  IFS=: read -r name script path <<<"$spec"
+  wrk -t2 -c32 -d"$WARMUP" -s /tmp/crm-raw-$script.lua "$PRODUCT$path" >/dev/null
+  wrk -t2 -c32 -d"$WARMUP" -s /tmp/crm-raw-$script.lua "$RAW$path" >/dev/null
+  [[ $name != create ]] || clean
+done
 busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
 TICK=$(getconf CLK_TCK)
 declare -A RPS CPU
 for round in $(seq 1 "$ROUNDS"); do
-  for spec in "get:get:/api/customers/$ID" "list:get:/api/customers?pageSize=25" "search:get:/api/customers?search=company%2042&pageSize=25" "create:post:/api/customers"; do
+  for spec in "${REQUESTS[@]}"; do
     IFS=: read -r name script path <<<"$spec"
     for side in product raw; do
       base=$PRODUCT; [[ $side == raw ]] && base=$RAW

@@ -29,12 +29,14 @@ public static class DependencyInjection
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<TenantAuditInterceptor>();
-        // The options are built once (a scoped build costs every request a new options object and its hashing); the
-        // context carries the tenant and the caller that the interceptors read.
-        services.AddDbContext<CrmDbContext>((sp, options) => options
-                .UseCrmPostgres(connections.App)
-                .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), TenantConnectionInterceptor.Instance, RowLockInterceptor.Instance),
-            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        // The options are built once (a scoped build costs every request a new options object and its hashing), and
+        // contexts are pooled (a new one costs its own service scope): a scope leases one and binds it to its tenant
+        // and caller, which the interceptors read from the context; disposing the scope unbinds it and gives it back.
+        services.AddPooledDbContextFactory<CrmDbContext>((sp, options) => options
+            .UseCrmPostgres(connections.App)
+            .AddInterceptors(sp.GetRequiredService<TenantAuditInterceptor>(), TenantConnectionInterceptor.Instance, RowLockInterceptor.Instance));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CrmDbContext>>().CreateDbContext()
+            .Bind(sp.GetRequiredService<ITenantContext>(), sp.GetService<ICurrentUser>()));
         services.AddScoped<RequestConnection>();
         services.AddSingleton<DbContexts>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();

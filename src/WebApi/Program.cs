@@ -59,7 +59,7 @@ app.UseStatusCodePages(context => Problems.WriteForStatus(context.HttpContext));
 app.UseMiddleware<RequestLimits>();
 app.UseRateLimiter();
 app.Use(Connect.ReadProtocolForm);
-app.UseAuthentication();
+ApiAuthentication.Use(app);
 app.UseMiddleware<TenantResolutionMiddleware>();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyKeys>();

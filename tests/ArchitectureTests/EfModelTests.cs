@@ -22,7 +22,7 @@ public sealed class EfModelTests
 
     private static IModel BuildModel()
     {
-        using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql("Host=unused").Options, new TenantContext());
+        using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql("Host=unused").Options);
         return context.Model;
     }
 
@@ -99,5 +99,29 @@ public sealed class EfModelTests
 
         Assert.All(indexes, index => Assert.True(index.Properties[0].Name == TenantId,
             $"The index ({Names(index.Properties)}) of {index.DeclaringEntityType.DisplayName()} does not lead with {TenantId}."));
+    }
+
+    /// <summary>
+    /// The repository reads every DTO through one selector taken from its projection once per type (and the read by id
+    /// through a query compiled from it); a projection that is not a single Select over its source fails here, not at
+    /// a request.
+    /// </summary>
+    [Fact]
+    public void Every_dto_projection_is_one_selector_the_repository_reuses()
+    {
+        var projections = typeof(Application.DependencyInjection).Assembly.GetTypes()
+            .SelectMany(type => type.GetInterfaces()
+                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(Application.Common.Mapping.IProjection<,>))
+                .Select(i => i.GetGenericArguments()))
+            .ToList();
+        Assert.NotEmpty(projections);
+        var projection = typeof(CrmDbContext).Assembly.GetType("CrmTenancy.Infrastructure.Persistence.Projection`2", throwOnError: true)!;
+        foreach (var arguments in projections)
+        {
+            var selector = projection.MakeGenericType(arguments).GetField("Selector")!.GetValue(null);
+            var lambda = Assert.IsAssignableFrom<System.Linq.Expressions.LambdaExpression>(selector);
+            Assert.Equal(arguments[0], lambda.Parameters.Single().Type);
+            Assert.Equal(arguments[1], lambda.ReturnType);
+        }
     }
 }

@@ -12,12 +12,13 @@ using Npgsql;
 namespace CrmTenancy.IntegrationTests;
 
 /// <summary>
-/// A pooled connection must not carry one unit of work's tenant into the next. With a pool of one connection per
-/// role, every scope below runs on the same PostgreSQL backend, so a tenant left behind would show.
+/// A pooled connection, or a pooled context, must not carry one unit of work's tenant into the next. With a pool of
+/// one connection per role, every scope below runs on the same PostgreSQL backend, and EF Core's context pool hands
+/// each the same context instance, so a tenant left behind on either would show.
 /// </summary>
 public sealed class ConnectionPoolTests(PersistenceFixture fixture) : PersistenceTest(fixture)
 {
-    private sealed record Observation(int BackendPid, string? Setting, List<string> Customers, long RawCount);
+    private sealed record Observation(int BackendPid, string? Setting, List<string> Customers, long RawCount, CrmDbContext Context);
 
     [Fact]
     public async Task A_pooled_connection_answers_each_scope_with_its_own_tenant_and_none_without_one()
@@ -53,6 +54,8 @@ public sealed class ConnectionPoolTests(PersistenceFixture fixture) : Persistenc
 
             // One physical connection served all of them: the pool really was reused.
             Assert.Equal([a.BackendPid], new[] { none.BackendPid, b.BackendPid, aAgain.BackendPid }.Distinct());
+            // And one context: each scope leased the instance the one before gave back, bound to its own tenant.
+            Assert.All(new[] { none.Context, b.Context, aAgain.Context }, context => Assert.Same(a.Context, context));
         }
         finally
         {
@@ -120,7 +123,7 @@ public sealed class ConnectionPoolTests(PersistenceFixture fixture) : Persistenc
             $"SELECT current_setting('{TenantConnectionInterceptor.Setting}', true) AS \"Value\"").ToListAsync()).Single();
         // Row-level security alone: the Tenant filter ignored.
         var raw = await db.Customers.IgnoreQueryFilters([CrmDbContext.TenantFilter]).LongCountAsync();
-        return new Observation(pid, setting, customers, raw);
+        return new Observation(pid, setting, customers, raw, db);
     }
 
     private async Task SeedAsync(Guid tenant, string name)

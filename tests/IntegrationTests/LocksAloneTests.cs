@@ -309,7 +309,8 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
 
     /// <summary>A superuser context (RLS does not apply) whose tenant is resolved, without any interceptor.</summary>
     private CrmDbContext OwnerContextFor(Guid tenantId) =>
-        new(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(Fixture.Database.ConnectionString).Options, ResolvedContext(tenantId));
+        new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(Fixture.Database.ConnectionString).Options)
+            .Bind(ResolvedContext(tenantId), actor: null);
 
     /// <summary>Two customers and two contacts per tenant, through each tenant's own scope; one access record each.</summary>
     private async Task SeedAsync()

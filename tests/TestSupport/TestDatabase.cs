@@ -45,7 +45,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>A context on the owner role (a superuser here: row-level security does not apply to it).</summary>
     public CrmDbContext Owner() =>
-        new(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options, new TenantContext());
+        new(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options);
 
     /// <summary>Empties every table but the migrations history (Respawn, PostgreSQL adapter; the table graph is read once).</summary>
     public async Task ResetAsync()
@@ -73,7 +73,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>One template per set of migrations, created once under an advisory lock.</summary>
     private static async Task<string> EnsureTemplateAsync(NpgsqlConnectionStringBuilder server)
     {
-        await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options, new TenantContext());
+        await using var probe = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options);
         // Named after the migrations and the build of the assembly that holds them, so a migration edited in place
         // (before it is shared) never reuses a template built from its previous text.
         var migrations = NpgsqlSetup.MigrationsHistoryTable + ":" + string.Join(",", probe.Database.GetMigrations())
@@ -93,7 +93,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 // UTF-8 character classes whatever the cluster was created with, so lower() agrees with .NET.
                 await Execute(admin, $"CREATE DATABASE \"{template}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C'");
                 var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template, Pooling = false }.ConnectionString;
-                await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connection).Options, new TenantContext());
+                await using var context = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connection).Options);
                 await context.Database.MigrateAsync();
             }
         }

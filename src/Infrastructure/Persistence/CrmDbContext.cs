@@ -8,6 +8,7 @@ using CrmTenancy.Domain.Platform;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 
@@ -16,10 +17,21 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// <summary>
 /// The product's context. Its options (and so its interceptors) are built once per process: what differs per unit of
 /// work, the tenant and the caller, is the context's own (<see cref="Tenant"/>, <see cref="Actor"/>), and the
-/// interceptors read it from the context they serve.
+/// interceptors read it from the context they serve. A request's context comes from EF Core's context pool: it is
+/// bound to the request's tenant and caller when leased (<see cref="Bind"/>) and unbound when given back, so a pooled
+/// instance between two requests belongs to no tenant (its tenant filter matches nothing).
 /// </summary>
-public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenantContext tenant, ICurrentUser? actor = null) : DbContext(options)
+public sealed class CrmDbContext : DbContext
 {
+    private ITenantContext _tenant;
+    private ICurrentUser? _actor;
+
+    /// <summary>
+    /// The only constructor (EF Core's pool accepts no other): a new context belongs to no tenant until
+    /// <see cref="Bind"/>.
+    /// </summary>
+    public CrmDbContext(DbContextOptions<CrmDbContext> options) : base(options) => _tenant = new TenantContext();
+
     /// <summary>The name of the tenant query filter; other filters get their own names so ignoring them never ignores this one.</summary>
     public const string TenantFilter = "Tenant";
 
@@ -38,10 +50,38 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     public DbSet<Outbox.OutboxDelivery> OutboxDeliveries => Set<Outbox.OutboxDelivery>();
 
     /// <summary>The tenant of this unit of work (none on the platform role and for the owner's tenantless work).</summary>
-    internal ITenantContext Tenant => tenant;
+    internal ITenantContext Tenant => _tenant;
 
     /// <summary>Who the audit fields name for this unit of work's changes.</summary>
-    internal ICurrentUser Actor => actor ?? SystemActor.Instance;
+    internal ICurrentUser Actor => _actor ?? SystemActor.Instance;
+
+    /// <summary>Binds a leased context to the unit of work's tenant and caller; nothing of a previous lease is kept.</summary>
+    public CrmDbContext Bind(ITenantContext tenant, ICurrentUser? actor)
+    {
+        _tenant = tenant;
+        _actor = actor;
+        OpeningCheck = null;
+        return this;
+    }
+
+    public override void Dispose()
+    {
+        Unbind();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Unbind();
+        return base.DisposeAsync();
+    }
+
+    private void Unbind()
+    {
+        _tenant = new TenantContext();
+        _actor = null;
+        OpeningCheck = null;
+    }
 
     /// <summary>
     /// A per-request token check to send in the same batch as the statement that sets the tenant, when this context
@@ -54,7 +94,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// Read by the tenant query filter on every query. EF Core sends a context member as a parameter, so the
     /// cached model and plans are shared by all tenants and none is baked in. No tenant matches nothing.
     /// </summary>
-    internal Guid CurrentTenantId => tenant.IsResolved ? tenant.TenantId : Guid.Empty;
+    internal Guid CurrentTenantId => _tenant.IsResolved ? _tenant.TenantId : Guid.Empty;
 
     /// <summary>The name of the record visibility filter (owner-only tenants' members); see <see cref="CurrentOwnerScope"/>.</summary>
     public const string OwnerFilter = "Owner";
@@ -64,7 +104,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options, ITenant
     /// The specifications apply the same criterion; the filter also covers what they cannot reach, a navigation such
     /// as a customer's contacts (its contact count, the search over its contacts' names).
     /// </summary>
-    internal Guid? CurrentOwnerScope => tenant.OwnerScope;
+    internal Guid? CurrentOwnerScope => _tenant.OwnerScope;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

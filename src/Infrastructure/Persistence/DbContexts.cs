@@ -23,10 +23,10 @@ public sealed class DbContexts(DatabaseConnections connections, TimeProvider clo
             .AddInterceptors(new TenantAuditInterceptor(clock), TenantConnectionInterceptor.Instance).Options;
 
     /// <summary>A context on the platform role: no tenant is resolved, so the Tenant filter must be ignored explicitly.</summary>
-    public CrmDbContext Platform() => new(_platform, new TenantContext());
+    public CrmDbContext Platform() => new(_platform);
 
     /// <summary>A context on the owner role for one tenant (or none), with the same write checks as a request.</summary>
-    public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) => new(_owner, tenant, actor);
+    public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) => new CrmDbContext(_owner).Bind(tenant, actor);
 }
 
 /// <summary>The caller of work that no person or client started (migrations, seeding).</summary>

@@ -14,6 +14,6 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Crm
         var options = new DbContextOptionsBuilder<CrmDbContext>()
             .UseCrmPostgres(connectionString)
             .Options;
-        return new CrmDbContext(options, new TenantContext());
+        return new CrmDbContext(options);
     }
 }

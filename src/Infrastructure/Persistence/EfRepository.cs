@@ -33,12 +33,20 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
         Query(specification, criteriaOnly: true).CountAsync(cancellationToken);
 
     public Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
-        where TDto : IProjection<T, TDto> =>
-        TDto.ProjectFrom(Query(specification).AsNoTracking()).FirstOrDefaultAsync(cancellationToken);
+        where TDto : IProjection<T, TDto>
+    {
+        // A read by id with nothing but the tenant in its criteria (no owner scope): the query compiled once.
+        if (specification is IReadsOneById byId && tenant.OwnerScope is null && specification.GetType() == ReadByIdType)
+        {
+            EnsureTenantScoped(specification);
+            return CompiledReadById<T, TDto>.Query(db, byId.TenantId, byId.Id, cancellationToken);
+        }
+        return Query(specification).AsNoTracking().Select(Projection<T, TDto>.Selector).FirstOrDefaultAsync(cancellationToken);
+    }
 
     public Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
         where TDto : IProjection<T, TDto> =>
-        TDto.ProjectFrom(Query(specification).AsNoTracking()).ToListAsync(cancellationToken);
+        Query(specification).AsNoTracking().Select(Projection<T, TDto>.Selector).ToListAsync(cancellationToken);
 
     public void Add(T entity) => db.Set<T>().Add(entity);
 
@@ -90,4 +98,9 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
     }
 
     private static readonly bool IsOwnedRecord = typeof(Domain.Common.IOwnedRecord).IsAssignableFrom(typeof(T));
+
+    /// <summary>The one specification whose criteria the compiled read by id reproduces (it is sealed).</summary>
+    private static readonly Type? ReadByIdType = typeof(AggregateRoot).IsAssignableFrom(typeof(T)) && IsTenantOwned
+        ? typeof(ReadByIdSpecification<>).MakeGenericType(typeof(T))
+        : null;
 }

@@ -36,6 +36,7 @@ public sealed class AccessTokenAuthenticationHandler(
         var token = header[7..].Trim();
         if (await verified.FindAsync(token, Context.RequestAborted) is not { } claims)
         {
+            await EnsureValidationRequestAsync();
             var validated = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
             if (!validated.Succeeded || ReadClaims(validated.Principal) is not { } read)
                 return Fail(validated.Properties?.GetString(OpenIddictValidationAspNetCoreConstants.Properties.ErrorDescription)
@@ -117,6 +118,19 @@ public sealed class AccessTokenAuthenticationHandler(
         Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
         return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden", "insufficient-scope",
             "The access token lacks the scope this operation needs.");
+    }
+
+    /// <summary>
+    /// OpenIddict's validation keeps its state in a request feature that its request handling creates; the API's paths
+    /// skip that handling (<see cref="ApiAuthentication"/>), so a token not yet verified starts it here.
+    /// </summary>
+    private async Task EnsureValidationRequestAsync()
+    {
+        if (Context.Features.Get<OpenIddictValidationAspNetCoreFeature>()?.Transaction is not null)
+            return;
+        var handlers = Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(Context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler validation)
+            await validation.HandleRequestAsync();
     }
 
     private AuthenticateResult Fail(string error)

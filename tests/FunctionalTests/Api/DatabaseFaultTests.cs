@@ -215,7 +215,7 @@ public sealed class DatabaseFaultTests(ApiFactory factory) : ApiTest(factory)
     /// <summary>Unpooled: the test's own connections must not be ones the restart ended.</summary>
     private static CrmDbContext OwnerContext(string owner) =>
         new(new DbContextOptionsBuilder<CrmDbContext>()
-            .UseCrmPostgres(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString).Options, new TenantContext());
+            .UseCrmPostgres(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString).Options);
 
     /// <summary>The postmaster (the parent of a backend) and all its children: every process that serves the cluster.</summary>
     private static async Task<List<int>> ServerProcessesAsync(string owner)

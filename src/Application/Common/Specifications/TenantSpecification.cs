@@ -67,13 +67,25 @@ public sealed class ByIdSpecification<T> : TenantSpecification<T>, ILocksForChan
     public ByIdSpecification(ITenantContext tenant, Guid id) : base(tenant) => Query.Where(e => e.Id == id);
 }
 
-/// <summary>One tenant-owned aggregate by id, for a projection to a DTO.</summary>
-public sealed class ReadByIdSpecification<T> : TenantSpecification<T> where T : AggregateRoot, ITenantOwned
+/// <summary>
+/// One tenant-owned aggregate by id, for a projection to a DTO. Its criteria are fixed (the tenant, the caller's owner
+/// scope, the id), so a repository may answer it with a query compiled once per type instead of evaluating it.
+/// </summary>
+public sealed class ReadByIdSpecification<T> : TenantSpecification<T>, IReadsOneById where T : AggregateRoot, ITenantOwned
 {
     public ReadByIdSpecification(ITenantContext tenant, Guid id) : base(tenant)
     {
+        Id = id;
         Query.Where(e => e.Id == id).AsNoTracking();
     }
+
+    public Guid Id { get; }
+}
+
+/// <summary>A specification that reads one row of the current tenant by its id, and nothing else.</summary>
+public interface IReadsOneById : ITenantScopedSpecification
+{
+    Guid Id { get; }
 }
 
 /// <summary>

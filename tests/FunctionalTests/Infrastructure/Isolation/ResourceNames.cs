@@ -22,8 +22,7 @@ public static class ResourceNames
 
     private static IEnumerable<string> UserReferenceStems()
     {
-        using var db = new CrmDbContext(
-            new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options, new TenantContext());
+        using var db = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres("Host=unused").Options);
         var foreignKeys = db.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys())
             .Where(fk => fk.PrincipalEntityType.ClrType.IsAssignableTo(typeof(Account)))
             .SelectMany(fk => fk.Properties.Select(p => p.Name).Where(n => n != nameof(ITenantOwned.TenantId)));
