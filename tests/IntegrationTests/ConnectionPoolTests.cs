@@ -94,6 +94,31 @@ public sealed class ConnectionPoolTests(PersistenceFixture fixture) : Persistenc
         }
     }
 
+    [Fact]
+    public async Task A_context_given_back_with_its_connection_still_open_reaches_the_next_lease_closed_and_closable()
+    {
+        await using var services = BuildServices(Fixture.Database.ConnectionString);
+        CrmDbContext first;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(TenantA);
+            first = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            await first.Database.OpenConnectionAsync(); // and never closed: an early return, an exception
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(TenantB);
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            Assert.Same(first, db);
+            Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+            // A request's token check opens it and its release closes it: closed again, not kept open for the lease.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.CloseConnectionAsync();
+            Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+        }
+    }
+
     /// <summary>The infrastructure as <see cref="PersistenceFixture"/> wires it, over a pooled connection string of its own.</summary>
     private ServiceProvider BuildServices(string ownerConnectionString)
     {

@@ -63,47 +63,55 @@ public sealed class OutboxDispatcher(
     {
         var db = services.GetRequiredService<CrmDbContext>();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var key = LockKey(tenant);
-        if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({key}) AS \"Value\"").SingleAsync(cancellationToken))
-            return 0; // another dispatcher has this tenant now
+        // Closed on every way out (the context goes back to EF Core's pool, which must not get it with the connection
+        // still counted as opened).
         try
         {
-            var completed = 0;
-            var settle = options.Value.SettleTime.TotalSeconds;
-            // In commit order: committed rows only are visible, and a transaction still running will commit later than
-            // all of them. A transaction's own rows keep the order they were raised in. (A row so old that VACUUM froze
-            // its transaction id has no commit timestamp any more: it sorts first.)
-            var pending = await db.Database.SqlQuery<PendingMessage>($"""
-                SELECT id AS "Id", tenant_id AS "TenantId", sequence AS "Sequence", type AS "Type", payload AS "Payload",
-                       occurred_at AS "OccurredAt", attempts AS "Attempts", next_attempt_at AS "NextAttemptAt"
-                FROM outbox_messages
-                WHERE tenant_id = {tenant} AND processed_at IS NULL AND dead_at IS NULL
-                  AND coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity') <= now() - make_interval(secs => {settle})
-                ORDER BY coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity'), position, id
-                LIMIT {options.Value.BatchSize}
-                """).ToListAsync(cancellationToken);
-            // Messages nobody consumes are marked done together, in one statement, before the next delivery.
-            var unconsumed = new List<Guid>();
-            foreach (var message in pending)
+            var key = LockKey(tenant);
+            if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({key}) AS \"Value\"").SingleAsync(cancellationToken))
+                return 0; // another dispatcher has this tenant now
+            try
             {
-                var now = clock.GetUtcNow();
-                if (message.NextAttemptAt > now)
-                    break; // an earlier failure waits for its retry, and everything after it waits too
-                var outcome = await DeliverAsync(db, services, message, unconsumed, cancellationToken);
-                if (outcome != Outcome.Failed)
+                var completed = 0;
+                var settle = options.Value.SettleTime.TotalSeconds;
+                // In commit order: committed rows only are visible, and a transaction still running will commit later than
+                // all of them. A transaction's own rows keep the order they were raised in. (A row so old that VACUUM froze
+                // its transaction id has no commit timestamp any more: it sorts first.)
+                var pending = await db.Database.SqlQuery<PendingMessage>($"""
+                    SELECT id AS "Id", tenant_id AS "TenantId", sequence AS "Sequence", type AS "Type", payload AS "Payload",
+                           occurred_at AS "OccurredAt", attempts AS "Attempts", next_attempt_at AS "NextAttemptAt"
+                    FROM outbox_messages
+                    WHERE tenant_id = {tenant} AND processed_at IS NULL AND dead_at IS NULL
+                      AND coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity') <= now() - make_interval(secs => {settle})
+                    ORDER BY coalesce(committed_at, pg_xact_commit_timestamp(xmin), '-infinity'), position, id
+                    LIMIT {options.Value.BatchSize}
+                    """).ToListAsync(cancellationToken);
+                // Messages nobody consumes are marked done together, in one statement, before the next delivery.
+                var unconsumed = new List<Guid>();
+                foreach (var message in pending)
                 {
-                    completed++;
-                    continue;
+                    var now = clock.GetUtcNow();
+                    if (message.NextAttemptAt > now)
+                        break; // an earlier failure waits for its retry, and everything after it waits too
+                    var outcome = await DeliverAsync(db, services, message, unconsumed, cancellationToken);
+                    if (outcome != Outcome.Failed)
+                    {
+                        completed++;
+                        continue;
+                    }
+                    if (message.Attempts + 1 < options.Value.MaxAttempts)
+                        break;
                 }
-                if (message.Attempts + 1 < options.Value.MaxAttempts)
-                    break;
+                await MarkProcessedAsync(db, unconsumed, cancellationToken);
+                return completed;
             }
-            await MarkProcessedAsync(db, unconsumed, cancellationToken);
-            return completed;
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
+            }
         }
         finally
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -70,10 +70,16 @@ public sealed class CrmDbContext : DbContext
         base.Dispose();
     }
 
+    /// <summary>
+    /// Disposes synchronously. Given back to the pool asynchronously, EF Core closes the connection but keeps its count
+    /// of explicit opens (a request that opened it for the token check and never reached its release, say); the next
+    /// lease's close would then leave the connection open. The synchronous reset sets the count back to zero, and
+    /// closing a pooled Npgsql connection does no I/O.
+    /// </summary>
     public override ValueTask DisposeAsync()
     {
-        Unbind();
-        return base.DisposeAsync();
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private void Unbind()

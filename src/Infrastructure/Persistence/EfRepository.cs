@@ -36,7 +36,8 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
         where TDto : IProjection<T, TDto>
     {
         // A read by id with nothing but the tenant in its criteria (no owner scope): the query compiled once.
-        if (specification is IReadsOneById byId && tenant.OwnerScope is null && specification.GetType() == ReadByIdType)
+        if (specification is IReadsOneById byId && tenant.OwnerScope is null && specification.GetType() == ReadByIdType
+            && IsOnlyTenantAndId(specification))
         {
             EnsureTenantScoped(specification);
             return CompiledReadById<T, TDto>.Query(db, byId.TenantId, byId.Id, cancellationToken);
@@ -83,6 +84,14 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
             ? query.TagWith(RowLockInterceptor.Tag)
             : query;
     }
+
+    /// <summary>
+    /// A read by id as its constructor made it: the tenant criterion and the id, nothing added since through its public
+    /// builder (which the compiled query would silently leave out).
+    /// </summary>
+    private static bool IsOnlyTenantAndId(ISpecification<T> specification) =>
+        specification.WhereExpressions.Count() == 2 && !specification.OrderExpressions.Any()
+        && !(specification.Skip > 0) && !(specification.Take >= 0);
 
     private void EnsureTenantScoped(ISpecification<T> specification)
     {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrmTenancy.Infrastructure.Tenancy;
 
 /// <summary>
-/// A job gets its own DI scope, so its DbContext, tenant context and connection interceptor are new; the tenant
-/// comes from the job's payload, never from whatever ran on the thread before.
+/// A job gets its own DI scope, so its tenant context is new and its DbContext is leased from the pool and bound to
+/// that tenant context (unbound when the scope ends); the tenant comes from the job's payload, never from whatever ran
+/// on the thread before.
 /// </summary>
 public sealed class TenantJobRunner(IServiceScopeFactory scopes) : ITenantJobRunner
 {

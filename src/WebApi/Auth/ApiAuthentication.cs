@@ -47,17 +47,31 @@ public sealed class ApiAuthentication(RequestDelegate next, IAuthenticationSchem
         return app.UseMiddleware<ApiAuthentication>();
     }
 
-    /// <summary>What the framework's middleware records for a successful authentication (its own type is internal).</summary>
+    /// <summary>What the framework's middleware records for a successful authentication (its own type is internal), with
+    /// its rule: setting the user replaces the result, which is then no longer an authentication result.</summary>
     private sealed class Authenticated(AuthenticateResult result) : IHttpAuthenticationFeature, IAuthenticateResultFeature
     {
-        public AuthenticateResult? AuthenticateResult { get; set; } = result;
+        private ClaimsPrincipal? _user = result.Principal;
+        private AuthenticateResult? _result = result;
+
+        public AuthenticateResult? AuthenticateResult
+        {
+            get => _result;
+            set
+            {
+                _result = value;
+                _user = value?.Principal;
+            }
+        }
 
         public ClaimsPrincipal? User
         {
-            get => AuthenticateResult?.Principal;
-            set => AuthenticateResult = value is null
-                ? null
-                : AuthenticateResult.Success(new AuthenticationTicket(value, AuthenticateResult?.Ticket?.AuthenticationScheme ?? AccessTokenAuthenticationHandler.SchemeName));
+            get => _user;
+            set
+            {
+                _user = value;
+                _result = null;
+            }
         }
     }
 }
