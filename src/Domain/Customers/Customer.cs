@@ -98,26 +98,9 @@ public sealed class Customer : AggregateRoot, IOwnedRecord
     }
 
     /// <summary>Adds tags, normalised; tags the customer already has are ignored.</summary>
-    public void AddTags(IEnumerable<string> tags)
-    {
-        var merged = Tags.ToList();
-        foreach (var tag in tags.Select(CustomerTags.Normalise))
-        {
-            if (!merged.Contains(tag))
-                merged.Add(tag);
-        }
-        if (merged.Count > CustomerTags.MaxPerCustomer)
-            throw new DomainRuleException("too-many-tags", $"A customer can have at most {CustomerTags.MaxPerCustomer} tags.");
-        Tags = [.. merged];
-    }
+    public void AddTags(IEnumerable<string> tags) => Tags = CustomerTags.Merge(Tags, tags, "customer");
 
-    /// <summary>Removes a tag; removing a tag the customer does not have changes nothing.</summary>
-    public void RemoveTag(string tag)
-    {
-        var normalised = CustomerTags.Normalise(tag);
-        if (Tags.Contains(normalised))
-            Tags = Tags.Where(t => t != normalised).ToArray();
-    }
+    public void RemoveTag(string tag) => Tags = CustomerTags.Without(Tags, tag);
 
     public void RecordPurchase(decimal amount, DateOnly on)
     {

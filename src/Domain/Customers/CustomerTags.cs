@@ -9,6 +9,30 @@ public static class CustomerTags
     public const int MaxLength = 50;
     public const int MaxPerCustomer = 50;
 
+    /// <summary>
+    /// <paramref name="current"/> with <paramref name="added"/> normalised and merged in (tags already there are
+    /// ignored, the order kept); more than <see cref="MaxPerCustomer"/> is refused, naming <paramref name="holder"/>.
+    /// </summary>
+    public static string[] Merge(string[] current, IEnumerable<string> added, string holder)
+    {
+        var merged = current.ToList();
+        foreach (var tag in added.Select(Normalise))
+        {
+            if (!merged.Contains(tag))
+                merged.Add(tag);
+        }
+        if (merged.Count > MaxPerCustomer)
+            throw new DomainRuleException("too-many-tags", $"A {holder} can have at most {MaxPerCustomer} tags.");
+        return [.. merged];
+    }
+
+    /// <summary><paramref name="current"/> without <paramref name="tag"/> (normalised); unchanged if it is not there.</summary>
+    public static string[] Without(string[] current, string tag)
+    {
+        var normalised = Normalise(tag);
+        return current.Contains(normalised) ? current.Where(t => t != normalised).ToArray() : current;
+    }
+
     public static string Normalise(string tag)
     {
         var builder = new StringBuilder(tag.Length);

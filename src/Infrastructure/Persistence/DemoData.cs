@@ -2,6 +2,7 @@ using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.Leads;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using Microsoft.AspNetCore.Identity;
@@ -80,6 +81,8 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
                 {
                     tenantContext.Resolve(existing);
                     AddUsers(db, existing, demo);
+                    if (!await db.Set<Lead>().AnyAsync(cancellationToken))
+                        AddLeads(db, existing, demo);
                     await db.SaveChangesAsync(cancellationToken);
                 }
                 continue;
@@ -103,8 +106,25 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             db.Contacts.Add(contact);
 
             AddUsers(db, tenant.Id, demo);
+            AddLeads(db, tenant.Id, demo);
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Three leads at different stages of the pipeline, one of them lost.</summary>
+    private void AddLeads(CrmDbContext db, Guid tenantId, DemoTenant demo)
+    {
+        var now = clock.GetUtcNow();
+        var fresh = Lead.Create(tenantId, new LeadDetails("Jordan", "Lee", $"jordan@{demo.Slug}-prospect.example",
+            CompanyName: $"{demo.Name} Prospect Co", Interest: "Annual plan", VolumeTier: VolumeTier.Medium), LeadSource.WebForm, ownerId: null, now.AddDays(-2));
+        fresh.AddTags(["newsletter"]);
+        var engaged = Lead.Create(tenantId, new LeadDetails("Priya", "Shah", $"priya@{demo.Slug}-partner.example",
+            CompanyName: $"{demo.Name} Partner Group", VolumeTier: VolumeTier.High), LeadSource.Referral, ownerId: null, now.AddDays(-10));
+        engaged.MoveTo(LeadStatus.Engaged);
+        var lost = Lead.Create(tenantId, new LeadDetails("Chris", "Novak", $"chris@{demo.Slug}-lost.example"),
+            LeadSource.Campaign, ownerId: null, now.AddDays(-30));
+        lost.MoveTo(LeadStatus.Lost, "No budget this year");
+        db.AddRange(fresh, engaged, lost);
     }
 
     private static void AddUsers(CrmDbContext db, Guid tenantId, DemoTenant demo)

@@ -1,0 +1,187 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Customers;
+
+namespace CrmTenancy.Domain.Leads;
+
+/// <summary>
+/// A person who may become a customer: captured, worked through the pipeline (New, Nurturing, Engaged, Qualified),
+/// and then converted or lost. Owned and assigned like a customer, so record visibility applies to it alike.
+/// </summary>
+public sealed class Lead : AggregateRoot, IOwnedRecord
+{
+    public const int NameMaxLength = 100;
+    public const int CompanyMaxLength = FieldLengths.Name;
+    public const int InterestMaxLength = 1000;
+    public const int LostReasonMaxLength = 500;
+
+    private Lead() { FirstName = null!; LastName = null!; }
+
+    public Guid TenantId { get; private set; }
+    public string FirstName { get; private set; }
+    public string LastName { get; private set; }
+    public string? Email { get; private set; }
+    public string? Phone { get; private set; }
+    public string? CompanyName { get; private set; }
+    public LeadSource Source { get; private set; }
+    public string? Interest { get; private set; }
+    public VolumeTier? VolumeTier { get; private set; }
+    public string[] Tags { get; private set; } = [];
+    /// <summary>The user who created the lead; none when an integration captured it.</summary>
+    public Guid? OwnerId { get; private set; }
+    public Guid? AssigneeId { get; private set; }
+    public string? Notes { get; private set; }
+    public LeadStatus Status { get; private set; }
+    /// <summary>Why the lead was lost; only while it is <see cref="LeadStatus.Lost"/>.</summary>
+    public string? LostReason { get; private set; }
+    public DateTimeOffset CapturedAt { get; private set; }
+    public DateTimeOffset? LastContactedAt { get; private set; }
+    /// <summary>The customer the lead became; set when it is converted.</summary>
+    public Guid? ConvertedCustomerId { get; private set; }
+
+    /// <summary>What a search of the lead list looks in, lower case: names, email and company.</summary>
+    public string SearchText { get; private set; } = "";
+
+    public bool IsOpen => Status is LeadStatus.New or LeadStatus.Nurturing or LeadStatus.Engaged or LeadStatus.Qualified;
+
+    public static Lead Create(Guid tenantId, LeadDetails details, LeadSource source, Guid? ownerId, DateTimeOffset capturedAt)
+    {
+        var lead = new Lead
+        {
+            TenantId = Guard.Tenant(tenantId),
+            Status = LeadStatus.New,
+            Source = source,
+            OwnerId = ownerId,
+            AssigneeId = ownerId,
+            CapturedAt = capturedAt,
+        };
+        lead.Apply(details);
+        lead.Raise(new LeadCreated(lead.TenantId, lead.Id));
+        return lead;
+    }
+
+    public void Update(LeadDetails details, LeadSource source)
+    {
+        Apply(details);
+        Source = source;
+    }
+
+    /// <summary>
+    /// Moves the lead in the pipeline. Between open stages it may go forward to any later one or back to any earlier
+    /// one but New (a lead once worked is not new again); Lost needs a reason and is reached from any open stage;
+    /// a lost lead is reopened to Nurturing only; Converted is reached by conversion alone and is final.
+    /// </summary>
+    public void MoveTo(LeadStatus to, string? lostReason = null)
+    {
+        if (to == Status)
+            throw new DomainRuleException("lead-status-unchanged", $"The lead is already {Status}.");
+        if (to == LeadStatus.Converted)
+            throw new DomainRuleException("lead-convert-required", "A lead becomes Converted by converting it to a customer.");
+        var allowed = Status switch
+        {
+            LeadStatus.Converted => false,
+            LeadStatus.Lost => to == LeadStatus.Nurturing,
+            _ => to != LeadStatus.New,
+        };
+        if (!allowed)
+            throw new DomainRuleException("lead-status-transition", $"A lead cannot move from {Status} to {to}.");
+        var reason = Guard.Optional(lostReason, LostReasonMaxLength, "lostReason");
+        if (to == LeadStatus.Lost && reason is null)
+            throw new DomainRuleException("lead-lost-reason-required", "A lost lead needs a reason.");
+        if (to != LeadStatus.Lost && reason is not null)
+            throw new DomainRuleException("lead-lost-reason-unexpected", "Only a lead moved to Lost takes a reason.");
+        var from = Status;
+        Status = to;
+        LostReason = reason;
+        Raise(new LeadStatusChanged(TenantId, Id, from, to, reason));
+    }
+
+    public void AssignTo(Guid? assigneeId)
+    {
+        if (assigneeId == Guid.Empty)
+            throw new DomainRuleException("assignee-invalid", "An assignee must be a user id or none.");
+        if (assigneeId == AssigneeId)
+            return;
+        AssigneeId = assigneeId;
+        Raise(new LeadAssigned(TenantId, Id, assigneeId));
+    }
+
+    /// <summary>Adds tags, normalised as a customer's are; tags the lead already has are ignored.</summary>
+    public void AddTags(IEnumerable<string> tags) => Tags = CustomerTags.Merge(Tags, tags, "lead");
+
+    public void RemoveTag(string tag) => Tags = CustomerTags.Without(Tags, tag);
+
+    /// <summary>Records that someone reached the lead; a converted or lost lead is no longer worked.</summary>
+    public void RecordContact(DateTimeOffset at)
+    {
+        if (!IsOpen)
+            throw new DomainRuleException("lead-closed", $"A {Status} lead is no longer worked.");
+        if (LastContactedAt is null || at > LastContactedAt)
+            LastContactedAt = at;
+    }
+
+    /// <summary>
+    /// Marks an open lead converted into <paramref name="customer"/> of its tenant. A lost lead is reopened first; a
+    /// converted one stays the customer's it became.
+    /// </summary>
+    public void ConvertTo(Customer customer)
+    {
+        if (customer.TenantId != TenantId)
+            throw new DomainRuleException("lead-customer-tenant", "A lead converts to a customer of its own tenant only.");
+        if (Status == LeadStatus.Converted)
+            throw new DomainRuleException("lead-already-converted", "The lead is already converted.");
+        if (!IsOpen)
+            throw new DomainRuleException("lead-closed", $"A {Status} lead is reopened before it is converted.");
+        var from = Status;
+        Status = LeadStatus.Converted;
+        ConvertedCustomerId = customer.Id;
+        Raise(new LeadConverted(TenantId, Id, customer.Id));
+        Raise(new LeadStatusChanged(TenantId, Id, from, LeadStatus.Converted, null));
+    }
+
+    /// <summary>The customer a conversion creates from this lead: its company (or its name), email and phone, tags and people.</summary>
+    public Customer NewCustomer()
+    {
+        var customer = Customer.Create(TenantId,
+            new CustomerDetails(CompanyName ?? $"{FirstName} {LastName}", Email, Phone, CompanyName, Notes: Notes),
+            CustomerSourceOf(Source), OwnerId);
+        customer.AssignTo(AssigneeId);
+        if (Tags.Length > 0)
+            customer.AddTags(Tags);
+        return customer;
+    }
+
+    private static CustomerSource CustomerSourceOf(LeadSource source) => source switch
+    {
+        LeadSource.WebForm => CustomerSource.Web,
+        LeadSource.Referral => CustomerSource.Referral,
+        LeadSource.Campaign => CustomerSource.Campaign,
+        LeadSource.Manual => CustomerSource.Direct,
+        _ => CustomerSource.Other,
+    };
+
+    public void MarkDeleted() => Raise(new LeadDeleted(TenantId, Id));
+
+    private void Apply(LeadDetails details)
+    {
+        FirstName = Guard.Required(details.FirstName, NameMaxLength, "firstName");
+        LastName = Guard.Required(details.LastName, NameMaxLength, "lastName");
+        Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
+        Phone = Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
+        CompanyName = Guard.Optional(details.CompanyName, CompanyMaxLength, "companyName");
+        Interest = Guard.Optional(details.Interest, InterestMaxLength, "interest");
+        VolumeTier = details.VolumeTier;
+        Notes = Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
+        SearchText = string.Join(' ', new[] { FirstName, LastName, Email, CompanyName }.Where(v => v is not null)).ToLowerInvariant();
+    }
+}
+
+/// <summary>The editable descriptive fields of a lead, set together on create and update.</summary>
+public sealed record LeadDetails(
+    string FirstName,
+    string LastName,
+    string? Email = null,
+    string? Phone = null,
+    string? CompanyName = null,
+    string? Interest = null,
+    VolumeTier? VolumeTier = null,
+    string? Notes = null);

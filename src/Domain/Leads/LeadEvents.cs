@@ -1,0 +1,13 @@
+using CrmTenancy.Domain.Common;
+
+namespace CrmTenancy.Domain.Leads;
+
+public sealed record LeadCreated(Guid TenantId, Guid LeadId) : IIntegrationEvent;
+
+public sealed record LeadStatusChanged(Guid TenantId, Guid LeadId, LeadStatus From, LeadStatus To, string? LostReason) : IIntegrationEvent;
+
+public sealed record LeadAssigned(Guid TenantId, Guid LeadId, Guid? AssigneeId) : IIntegrationEvent;
+
+public sealed record LeadConverted(Guid TenantId, Guid LeadId, Guid CustomerId) : IIntegrationEvent;
+
+public sealed record LeadDeleted(Guid TenantId, Guid LeadId) : IIntegrationEvent;

@@ -1,0 +1,39 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
+{
+    public void Configure(EntityTypeBuilder<Lead> builder)
+    {
+        builder.ToTable("leads");
+        builder.ConfigureAggregate();
+        builder.ConfigureTenantOwned();
+
+        builder.Property(l => l.FirstName).HasMaxLength(Lead.NameMaxLength).IsRequired();
+        builder.Property(l => l.LastName).HasMaxLength(Lead.NameMaxLength).IsRequired();
+        builder.Property(l => l.Email).HasMaxLength(FieldLengths.Email);
+        builder.Property(l => l.Phone).HasMaxLength(FieldLengths.Phone);
+        builder.Property(l => l.CompanyName).HasMaxLength(Lead.CompanyMaxLength);
+        builder.Property(l => l.Source).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.Interest).HasMaxLength(Lead.InterestMaxLength);
+        builder.Property(l => l.VolumeTier).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.Tags).IsRequired();
+        builder.Property(l => l.Notes).HasMaxLength(FieldLengths.Notes);
+        builder.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.LostReason).HasMaxLength(Lead.LostReasonMaxLength);
+        builder.Property(l => l.SearchText).IsRequired();
+        builder.Ignore(l => l.IsOpen);
+
+        // Every index leads with tenant_id; the trigram index for search, (tenant_id, search_text gin_trgm_ops), is
+        // created in the migration (docs/decisions/0020).
+        builder.HasIndex(l => new { l.TenantId, l.CapturedAt });
+        builder.HasIndex(l => new { l.TenantId, l.UpdatedAt });
+        builder.HasIndex(l => new { l.TenantId, l.Status });
+        builder.HasIndex(l => new { l.TenantId, l.AssigneeId });
+        builder.HasIndex(l => new { l.TenantId, l.Tags }).HasMethod("gin");
+    }
+}

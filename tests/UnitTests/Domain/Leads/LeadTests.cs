@@ -1,0 +1,173 @@
+using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Leads;
+using CrmTenancy.UnitTests.Support;
+
+namespace CrmTenancy.UnitTests.Domain.Leads;
+
+public sealed class LeadTests
+{
+    private static readonly DateTimeOffset Captured = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    private static Lead NewLead(Guid? ownerId = null) =>
+        Lead.Create(TestData.TenantA, new LeadDetails(" Ada ", "Lovelace", Email: "ada@engine.test", CompanyName: "Analytical"),
+            LeadSource.WebForm, ownerId, Captured);
+
+    private static Lead LeadAt(LeadStatus status)
+    {
+        var lead = NewLead();
+        if (status is LeadStatus.Lost)
+            lead.MoveTo(LeadStatus.Lost, "No budget");
+        else if (status is not LeadStatus.New)
+            lead.MoveTo(status);
+        lead.ClearDomainEvents();
+        return lead;
+    }
+
+    [Fact]
+    public void Create_starts_new_owned_and_assigned_by_its_creator_with_its_search_text()
+    {
+        var lead = NewLead(TestData.UserId);
+
+        Assert.Equal(LeadStatus.New, lead.Status);
+        Assert.Equal("Ada", lead.FirstName);
+        Assert.Equal(TestData.UserId, lead.OwnerId);
+        Assert.Equal(TestData.UserId, lead.AssigneeId);
+        Assert.Equal(Captured, lead.CapturedAt);
+        Assert.Equal("ada lovelace ada@engine.test analytical", lead.SearchText);
+        Assert.Equal(new LeadCreated(TestData.TenantA, lead.Id), Assert.Single(lead.DomainEvents));
+    }
+
+    [Fact]
+    public void Create_without_a_last_name_is_refused()
+    {
+        var error = Assert.Throws<DomainRuleException>(() =>
+            Lead.Create(TestData.TenantA, new LeadDetails("Ada", " "), LeadSource.Manual, null, Captured));
+
+        Assert.Equal("lastName-required", error.Rule);
+    }
+
+    [Theory]
+    [InlineData(LeadStatus.New, LeadStatus.Nurturing)]
+    [InlineData(LeadStatus.New, LeadStatus.Qualified)]
+    [InlineData(LeadStatus.Nurturing, LeadStatus.Engaged)]
+    [InlineData(LeadStatus.Qualified, LeadStatus.Nurturing)]
+    [InlineData(LeadStatus.Engaged, LeadStatus.Qualified)]
+    public void An_open_lead_moves_to_another_open_stage_but_new(LeadStatus from, LeadStatus to)
+    {
+        var lead = LeadAt(from);
+
+        lead.MoveTo(to);
+
+        Assert.Equal(to, lead.Status);
+        Assert.Equal(new LeadStatusChanged(TestData.TenantA, lead.Id, from, to, null), Assert.Single(lead.DomainEvents));
+    }
+
+    [Theory]
+    [InlineData(LeadStatus.Engaged, LeadStatus.New, "lead-status-transition")]
+    [InlineData(LeadStatus.Lost, LeadStatus.Qualified, "lead-status-transition")]
+    [InlineData(LeadStatus.Lost, LeadStatus.New, "lead-status-transition")]
+    [InlineData(LeadStatus.New, LeadStatus.Converted, "lead-convert-required")]
+    [InlineData(LeadStatus.Qualified, LeadStatus.Qualified, "lead-status-unchanged")]
+    public void Illegal_moves_are_refused_and_change_nothing(LeadStatus from, LeadStatus to, string rule)
+    {
+        var lead = LeadAt(from);
+
+        var error = Assert.Throws<DomainRuleException>(() => lead.MoveTo(to));
+
+        Assert.Equal(rule, error.Rule);
+        Assert.Equal(from, lead.Status);
+        Assert.Empty(lead.DomainEvents);
+    }
+
+    [Fact]
+    public void Lost_needs_a_reason_and_only_lost_takes_one()
+    {
+        var lead = LeadAt(LeadStatus.Engaged);
+
+        Assert.Equal("lead-lost-reason-required", Assert.Throws<DomainRuleException>(() => lead.MoveTo(LeadStatus.Lost, "  ")).Rule);
+        Assert.Equal("lead-lost-reason-unexpected", Assert.Throws<DomainRuleException>(() => lead.MoveTo(LeadStatus.Qualified, "why")).Rule);
+        Assert.Equal(LeadStatus.Engaged, lead.Status);
+
+        lead.MoveTo(LeadStatus.Lost, " Went with a competitor ");
+
+        Assert.Equal(LeadStatus.Lost, lead.Status);
+        Assert.Equal("Went with a competitor", lead.LostReason);
+    }
+
+    [Fact]
+    public void Reopening_a_lost_lead_returns_it_to_nurturing_and_forgets_the_reason()
+    {
+        var lead = LeadAt(LeadStatus.Lost);
+
+        lead.MoveTo(LeadStatus.Nurturing);
+
+        Assert.Equal(LeadStatus.Nurturing, lead.Status);
+        Assert.Null(lead.LostReason);
+    }
+
+    [Fact]
+    public void Tags_are_normalised_as_customer_tags_and_merged()
+    {
+        var lead = NewLead();
+
+        lead.AddTags(["Trade  Show", "trade-show", "VIP"]);
+        lead.RemoveTag("vip");
+
+        Assert.Equal(["trade-show"], lead.Tags);
+    }
+
+    [Fact]
+    public void A_contact_moves_last_contacted_forward_only_and_a_lost_lead_takes_none()
+    {
+        var lead = NewLead();
+        lead.RecordContact(Captured.AddDays(2));
+        lead.RecordContact(Captured.AddDays(1));
+        Assert.Equal(Captured.AddDays(2), lead.LastContactedAt);
+
+        var lost = LeadAt(LeadStatus.Lost);
+        Assert.Equal("lead-closed", Assert.Throws<DomainRuleException>(() => lost.RecordContact(Captured)).Rule);
+    }
+
+    [Fact]
+    public void Converting_an_open_lead_marks_it_converted_into_the_customer_made_from_it()
+    {
+        var lead = Lead.Create(TestData.TenantA, new LeadDetails("Ada", "Lovelace", "ada@engine.test", "+44 1", "Analytical"),
+            LeadSource.WebForm, TestData.UserId, Captured);
+        lead.AddTags(["vip"]);
+        lead.MoveTo(LeadStatus.Qualified);
+        lead.ClearDomainEvents();
+
+        var customer = lead.NewCustomer();
+        lead.ConvertTo(customer);
+
+        Assert.Equal("Analytical", customer.Name);
+        Assert.Equal("ada@engine.test", customer.Email);
+        Assert.Equal(CrmTenancy.Domain.Customers.CustomerSource.Web, customer.Source);
+        Assert.Equal(["vip"], customer.Tags);
+        Assert.Equal(TestData.UserId, customer.OwnerId);
+        Assert.Equal(LeadStatus.Converted, lead.Status);
+        Assert.Equal(customer.Id, lead.ConvertedCustomerId);
+        Assert.Contains(new LeadConverted(TestData.TenantA, lead.Id, customer.Id), lead.DomainEvents);
+    }
+
+    [Fact]
+    public void A_lead_without_a_company_becomes_a_customer_named_after_the_person()
+    {
+        Assert.Equal("Ada Lovelace", Lead.Create(TestData.TenantA, new LeadDetails("Ada", "Lovelace"), LeadSource.Manual, null, Captured).NewCustomer().Name);
+    }
+
+    [Fact]
+    public void A_lost_or_converted_lead_or_another_tenants_customer_is_refused()
+    {
+        var lost = LeadAt(LeadStatus.Lost);
+        Assert.Equal("lead-closed", Assert.Throws<DomainRuleException>(() => lost.ConvertTo(lost.NewCustomer())).Rule);
+
+        var lead = NewLead();
+        var foreign = Lead.Create(TestData.TenantB, new LeadDetails("Other", "Tenant"), LeadSource.Manual, null, Captured).NewCustomer();
+        Assert.Equal("lead-customer-tenant", Assert.Throws<DomainRuleException>(() => lead.ConvertTo(foreign)).Rule);
+
+        lead.ConvertTo(lead.NewCustomer());
+        Assert.Equal("lead-already-converted", Assert.Throws<DomainRuleException>(() => lead.ConvertTo(lead.NewCustomer())).Rule);
+        Assert.Equal("lead-status-transition", Assert.Throws<DomainRuleException>(() => lead.MoveTo(LeadStatus.Nurturing)).Rule);
+    }
+}
