@@ -18,6 +18,8 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
     [InlineData("SELECT count(*) FROM pg_extension WHERE extname IN ('pg_trgm', 'btree_gin')", 2)]
     [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_trgm' AND indexdef LIKE '%(tenant_id, lower(%gin_trgm_ops)%'", 4)]
     [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_customers_search_text_trgm' AND indexdef LIKE '%(tenant_id, search_text gin_trgm_ops)%'", 1)]
+    [InlineData("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_leads_search_text_trgm' AND indexdef LIKE '%(tenant_id, search_text gin_trgm_ops)%'", 1)]
+    [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_leads_customers_converted_customer' AND confdeltype = 'n' AND pg_get_constraintdef(oid) LIKE '%SET NULL (converted_customer_id)%'", 1)]
     [InlineData("SELECT count(*) FROM pg_proc WHERE oid = 'textlike(text, text)'::regprocedure AND proleakproof", 1)]
     [InlineData("SELECT count(*) FROM pg_trigger WHERE tgname IN ('tr_customers_search_text', 'tr_contacts_search_text')", 2)]
     [InlineData("SELECT count(*) FROM pg_constraint WHERE conname = 'ex_contacts_one_primary_per_customer' AND condeferrable AND condeferred", 1)]
@@ -35,6 +37,11 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
     [InlineData("SELECT id FROM contacts WHERE tenant_id = gen_random_uuid() AND lower(last_name) LIKE '%acme%'", "ix_contacts_last_name_trgm")]
     [InlineData("SELECT id FROM customers WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
         "ix_customers_tenant_id_recent")]
+    [InlineData("SELECT id FROM leads WHERE tenant_id = gen_random_uuid() AND search_text LIKE '%acme%'", "ix_leads_search_text_trgm")]
+    [InlineData("SELECT id FROM leads WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
+        "ix_leads_tenant_id_recent")]
+    [InlineData("SELECT id FROM leads WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY last_name, first_name, id LIMIT 25",
+        "ix_leads_tenant_id_last_name_first_name")]
     public async Task Searches_and_the_recent_view_within_a_tenant_can_use_their_indexes(string query, string index)
     {
         await using var connection = new NpgsqlConnection(Fixture.Database.ConnectionString);

@@ -142,12 +142,19 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
     public Customer NewCustomer()
     {
         var customer = Customer.Create(TenantId,
-            new CustomerDetails(CompanyName ?? $"{FirstName} {LastName}", Email, Phone, CompanyName, Notes: Notes),
+            new CustomerDetails(CustomerName(), Email, Phone, CompanyName, Notes: Notes),
             CustomerSourceOf(Source), OwnerId);
         customer.AssignTo(AssigneeId);
         if (Tags.Length > 0)
             customer.AddTags(Tags);
         return customer;
+    }
+
+    /// <summary>The company, or the person's name cut to what a customer's name holds.</summary>
+    private string CustomerName()
+    {
+        var name = CompanyName ?? $"{FirstName} {LastName}";
+        return name.Length <= Customer.NameMaxLength ? name : name[..Customer.NameMaxLength].TrimEnd();
     }
 
     private static CustomerSource CustomerSourceOf(LeadSource source) => source switch

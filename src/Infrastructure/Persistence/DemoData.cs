@@ -76,15 +76,13 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             await using var db = contexts.Owner(tenantContext, SystemActor.Instance);
             if (await lookup.Tenants.Where(t => t.Slug == demo.Slug).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken) is { } existing)
             {
-                // A tenant seeded before it had users gets them now.
+                // A tenant seeded before it had users, or leads, gets them now.
+                tenantContext.Resolve(existing);
                 if (!await lookup.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).AnyAsync(u => u.TenantId == existing, cancellationToken))
-                {
-                    tenantContext.Resolve(existing);
                     AddUsers(db, existing, demo);
-                    if (!await db.Set<Lead>().AnyAsync(cancellationToken))
-                        AddLeads(db, existing, demo);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+                if (!await db.Set<Lead>().AnyAsync(cancellationToken))
+                    AddLeads(db, existing, demo);
+                await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
 

@@ -70,7 +70,7 @@ public sealed class Customers : IEndpointGroup
         return TypedResults.NoContent();
     }
 
-    public sealed record StatusChange(CustomerStatus Status);
+    public sealed record StatusChange([property: JsonRequired] CustomerStatus Status);
 
     public static Task<IResult> ChangeStatus(Guid id, StatusChange body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));

@@ -74,7 +74,7 @@ public sealed class Leads : IEndpointGroup
     }
 
     /// <summary>The stage to move to; <c>lostReason</c> with <c>lost</c> only.</summary>
-    public sealed record LeadStatusChange(LeadStatus Status, string? LostReason);
+    public sealed record LeadStatusChange([property: JsonRequired] LeadStatus Status, string? LostReason);
 
     public static Task<IResult> Move(Guid id, LeadStatusChange body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new MoveLead(id, body.Status, body.LostReason, ETags.ExpectedVersion(context.Request)), new GetLead(id));

@@ -259,4 +259,77 @@ public sealed class LeadTests(ApiFactory factory) : ApiTest(factory)
         using (var refused = await A.PostAsJsonAsync($"/api/leads/{Id(lost)}/convert", new { }))
             await AssertProblemAsync(refused, HttpStatusCode.Conflict, "lead-closed");
     }
+
+    [Fact]
+    public async Task Converting_a_lead_whose_email_is_already_a_contacts_is_a_409_that_creates_nothing()
+    {
+        await CreateContactAsync(A, new { firstName = "Known", lastName = "Person", email = "known@person.example" });
+        var lead = await CreateLeadAsync(A, new { firstName = "Known", lastName = "Person", email = "KNOWN@person.example", companyName = "Known Holdings" });
+
+        using (var refused = await A.PostAsJsonAsync($"/api/leads/{Id(lead)}/convert", new { }))
+            await AssertProblemAsync(refused, HttpStatusCode.Conflict, "contact-email-taken");
+
+        Assert.Equal("new", (await Json(await A.GetAsync($"/api/leads/{Id(lead)}"))).GetProperty("status").GetString());
+        Assert.Equal(0, (await Json(await A.GetAsync("/api/customers?search=known holdings"))).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Deleting_the_customer_of_a_converted_lead_leaves_the_lead_converted_without_it()
+    {
+        var lead = await CreateLeadAsync(A, new { firstName = "Short", lastName = "Lived", companyName = "Short Lived Ltd" });
+        string customerId;
+        using (var converted = await A.PostAsJsonAsync($"/api/leads/{Id(lead)}/convert", new { }))
+            customerId = (await Json(converted)).GetProperty("convertedCustomerId").GetString()!;
+
+        using (var deleted = await A.DeleteAsync($"/api/customers/{customerId}"))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        var after = await Json(await A.GetAsync($"/api/leads/{Id(lead)}"));
+        Assert.Equal("converted", after.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("convertedCustomerId").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_lead_without_a_company_and_with_the_longest_names_converts_into_a_customer_named_within_its_limit()
+    {
+        var lead = await CreateLeadAsync(A, new { firstName = new string('f', 100), lastName = new string('l', 100) });
+
+        using var converted = await A.PostAsJsonAsync($"/api/leads/{Id(lead)}/convert", new { });
+        var customerId = (await Json(converted)).GetProperty("convertedCustomerId").GetString();
+
+        Assert.Equal(200, (await Json(await A.GetAsync($"/api/customers/{customerId}"))).GetProperty("name").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task A_status_move_without_a_status_is_a_400_naming_it()
+    {
+        var id = Id(await CreateLeadAsync(A, new { firstName = "Ada", lastName = "Lovelace" }));
+        using var response = await A.PostAsJsonAsync($"/api/leads/{id}/status", new { lostReason = "why" });
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field: "status");
+    }
+
+    [Fact]
+    public async Task Under_owner_only_the_assignee_who_converts_sees_the_customer_and_its_contact_and_no_hidden_customer()
+    {
+        var (_, admin) = await UserAsync(TenantA, "admin@a.example", UserRole.TenantAdmin);
+        var (m1, asM1) = await UserAsync(TenantA, "m1@a.example");
+        var (_, asM2) = await UserAsync(TenantA, "m2@a.example");
+        var lead = await CreateLeadAsync(admin, new { firstName = "Handed", lastName = "Over", email = "handed@over.example", companyName = "Handed Over Inc" });
+        using (var assign = await admin.PutAsJsonAsync($"/api/leads/{Id(lead)}/assignee", new { assigneeId = m1.Id }))
+            Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
+        var hidden = (await CreateCustomerAsync(asM2, new { name = "M2's own" })).GetProperty("id").GetString();
+        using (var visibility = await admin.PutAsJsonAsync("/api/tenant/settings/record-visibility", new { recordVisibility = "ownerOnly" }))
+            Assert.Equal(HttpStatusCode.OK, visibility.StatusCode);
+
+        using (var intoHidden = await asM1.PostAsJsonAsync($"/api/leads/{Id(lead)}/convert", new { customerId = hidden }))
+            await AssertProblemAsync(intoHidden, HttpStatusCode.NotFound, "not-found");
+        using var converted = await asM1.PostAsJsonAsync($"/api/leads/{Id(lead)}/convert", new { });
+        var customerId = (await Json(converted)).GetProperty("convertedCustomerId").GetString();
+
+        Assert.Equal(1, (await Json(await asM1.GetAsync($"/api/customers/{customerId}"))).GetProperty("contactCount").GetInt32());
+        Assert.Single((await Json(await asM1.GetAsync($"/api/contacts?customerId={customerId}"))).GetProperty("items").EnumerateArray());
+        admin.Dispose();
+        asM1.Dispose();
+        asM2.Dispose();
+    }
 }

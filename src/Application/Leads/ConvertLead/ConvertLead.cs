@@ -48,6 +48,8 @@ public sealed class ConvertLeadHandler(
         var contact = Contact.Create(tenant.TenantId,
             new ContactDetails(lead.FirstName, lead.LastName, lead.Email, lead.Phone, Company: lead.CompanyName, Type: ContactType.Client),
             lead.OwnerId);
+        // Seen by whoever sees the customer: the lead's owner, and its assignee, as the customer is.
+        contact.AssignTo(lead.AssigneeId);
         contact.LinkTo(customer);
         contact.MakePrimary();
         contacts.Add(contact);

@@ -30,8 +30,13 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
 
         // Every index leads with tenant_id; the trigram index for search, (tenant_id, search_text gin_trgm_ops), is
         // created in the migration (docs/decisions/0020).
+        // The "updated" order, COALESCE(updated_at, created_at) then id, has an expression index of its own in the
+        // migration (LeadListIndexes), as the customers' recent view does.
         builder.HasIndex(l => new { l.TenantId, l.CapturedAt });
-        builder.HasIndex(l => new { l.TenantId, l.UpdatedAt });
+        builder.HasIndex(l => new { l.TenantId, l.LastName, l.FirstName });
+        // The converted customer is a composite foreign key (tenant_id, converted_customer_id) made in the migration:
+        // ON DELETE SET NULL (converted_customer_id) clears the link alone, which EF Core cannot express.
+        builder.HasIndex(l => new { l.TenantId, l.ConvertedCustomerId });
         builder.HasIndex(l => new { l.TenantId, l.Status });
         builder.HasIndex(l => new { l.TenantId, l.AssigneeId });
         builder.HasIndex(l => new { l.TenantId, l.Tags }).HasMethod("gin");

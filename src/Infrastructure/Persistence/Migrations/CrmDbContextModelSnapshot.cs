@@ -412,6 +412,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "CapturedAt")
                         .HasDatabaseName("ix_leads_tenant_id_captured_at");
 
+                    b.HasIndex("TenantId", "ConvertedCustomerId")
+                        .HasDatabaseName("ix_leads_tenant_id_converted_customer_id");
+
                     b.HasIndex("TenantId", "Status")
                         .HasDatabaseName("ix_leads_tenant_id_status");
 
@@ -420,8 +423,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("TenantId", "Tags"), "gin");
 
-                    b.HasIndex("TenantId", "UpdatedAt")
-                        .HasDatabaseName("ix_leads_tenant_id_updated_at");
+                    b.HasIndex("TenantId", "LastName", "FirstName")
+                        .HasDatabaseName("ix_leads_tenant_id_last_name_first_name");
 
                     b.ToTable("leads", (string)null);
                 });

@@ -216,4 +216,18 @@ public sealed class ContactTests
 
         Assert.Equal(new ContactDeleted(TestData.TenantA, contact.Id), Assert.Single(contact.DomainEvents));
     }
+
+    [Fact]
+    public void AssignTo_hands_the_contact_to_another_user_or_none_and_refuses_an_empty_id()
+    {
+        var contact = Contact.Create(TestData.TenantA, new ContactDetails("Ann", "Smith"), TestData.UserId);
+        var other = Guid.CreateVersion7();
+
+        contact.AssignTo(other);
+        Assert.Equal(other, contact.AssigneeId);
+        Assert.Equal(TestData.UserId, contact.OwnerId);
+        contact.AssignTo(null);
+        Assert.Null(contact.AssigneeId);
+        Assert.Equal("assignee-invalid", Assert.Throws<DomainRuleException>(() => contact.AssignTo(Guid.Empty)).Rule);
+    }
 }
