@@ -19,6 +19,13 @@ public interface IReadRepository<T> where T : class
     /// <summary>Counts what the specification matches, ignoring its ordering and paging.</summary>
     Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts what the specification matches per value of <paramref name="key"/>, in one aggregate statement (its
+    /// ordering and paging ignored); values without a match are absent.
+    /// </summary>
+    Task<Dictionary<TKey, int>> CountByAsync<TKey>(ISpecification<T> specification, System.Linq.Expressions.Expression<Func<T, TKey>> key, CancellationToken cancellationToken)
+        where TKey : notnull;
+
     /// <summary>Projects to a DTO in SQL (no-tracking); the aggregate is never materialised.</summary>
     Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
         where TDto : IProjection<T, TDto>;

@@ -32,6 +32,16 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
     public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Query(specification, criteriaOnly: true).CountAsync(cancellationToken);
 
+    public async Task<Dictionary<TKey, int>> CountByAsync<TKey>(
+        ISpecification<T> specification, System.Linq.Expressions.Expression<Func<T, TKey>> key, CancellationToken cancellationToken)
+        where TKey : notnull
+    {
+        var counts = await Query(specification, criteriaOnly: true).AsNoTracking().GroupBy(key)
+            .Select(group => new { group.Key, Count = group.Count() })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Key, c => c.Count);
+    }
+
     public Task<TDto?> ProjectFirstOrDefaultAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
         where TDto : IProjection<T, TDto>
     {

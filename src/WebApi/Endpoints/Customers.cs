@@ -6,6 +6,7 @@ using CrmTenancy.Application.Customers.ChangeCustomerStatus;
 using CrmTenancy.Application.Customers.CreateCustomer;
 using CrmTenancy.Application.Customers.DeleteCustomer;
 using CrmTenancy.Application.Customers.GetCustomer;
+using CrmTenancy.Application.Customers.GetCustomerStats;
 using CrmTenancy.Application.Customers.ListCustomers;
 using CrmTenancy.Application.Customers.RecordPurchase;
 using CrmTenancy.Application.Customers.TagCustomer;
@@ -28,6 +29,7 @@ public sealed class Customers : IEndpointGroup
 
         read.MapGet("", List).WithName("ListCustomers");
         read.MapGet("{id:guid}", Get).WithName("GetCustomer");
+        read.MapGet("stats", Stats).WithName("GetCustomerStats");
         write.MapPost("", Create).WithName("CreateCustomer");
         write.MapPut("{id:guid}", Update).WithName("UpdateCustomer");
         write.MapDelete("{id:guid}", Delete).WithName("DeleteCustomer");
@@ -54,6 +56,9 @@ public sealed class Customers : IEndpointGroup
                 QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Asc),
             page,
             pageSize), cancellationToken);
+
+    public static Task<CustomerStats> Stats(IMediator mediator, CancellationToken cancellationToken) =>
+        mediator.Send(new GetCustomerStats(), cancellationToken);
 
     public static Task<IResult> Get(Guid id, IMediator mediator, HttpContext context) =>
         Resources.Read(mediator, context, new GetCustomer(id));
