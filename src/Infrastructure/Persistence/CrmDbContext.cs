@@ -73,8 +73,9 @@ public sealed class CrmDbContext : DbContext
     /// <summary>
     /// Disposes synchronously. Given back to the pool asynchronously, EF Core closes the connection but keeps its count
     /// of explicit opens (a request that opened it for the token check and never reached its release, say); the next
-    /// lease's close would then leave the connection open. The synchronous reset sets the count back to zero, and
-    /// closing a pooled Npgsql connection does no I/O.
+    /// lease's close would then leave the connection open. The synchronous reset sets the count back to zero; closing
+    /// a pooled Npgsql connection without an open transaction does no I/O (the unit of work ends its transaction first;
+    /// only a transaction left open by a failure is rolled back here, synchronously).
     /// </summary>
     public override ValueTask DisposeAsync()
     {
