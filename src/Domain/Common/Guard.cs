@@ -16,6 +16,10 @@ internal static class Guard
         return string.IsNullOrEmpty(trimmed) ? null : MaxLength(trimmed, maxLength, field);
     }
 
+    /// <summary>A record's assignee: a user id, or none; an empty id is neither.</summary>
+    public static Guid? Assignee(Guid? assigneeId) =>
+        assigneeId == Guid.Empty ? throw new DomainRuleException("assignee-invalid", "An assignee must be a user id or none.") : assigneeId;
+
     public static Guid Tenant(Guid tenantId) =>
         tenantId == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant is required.") : tenantId;
 

@@ -83,12 +83,7 @@ public sealed class Contact : AggregateRoot, IOwnedRecord
     /// Hands the contact to an assignee (or none); used where a contact is made for a record someone else works, such
     /// as a converted lead's person.
     /// </summary>
-    public void AssignTo(Guid? assigneeId)
-    {
-        if (assigneeId == Guid.Empty)
-            throw new DomainRuleException("assignee-invalid", "An assignee must be a user id or none.");
-        AssigneeId = assigneeId;
-    }
+    public void AssignTo(Guid? assigneeId) => AssigneeId = Guard.Assignee(assigneeId);
 
     public void MarkDeleted() => Raise(new ContactDeleted(TenantId, Id));
 

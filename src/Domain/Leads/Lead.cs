@@ -97,9 +97,7 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
 
     public void AssignTo(Guid? assigneeId)
     {
-        if (assigneeId == Guid.Empty)
-            throw new DomainRuleException("assignee-invalid", "An assignee must be a user id or none.");
-        if (assigneeId == AssigneeId)
+        if (Guard.Assignee(assigneeId) == AssigneeId)
             return;
         AssigneeId = assigneeId;
         Raise(new LeadAssigned(TenantId, Id, assigneeId));

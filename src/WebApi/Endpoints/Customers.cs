@@ -80,13 +80,8 @@ public sealed class Customers : IEndpointGroup
     public static Task<IResult> ChangeStatus(Guid id, StatusChange body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new ChangeCustomerStatus(id, body.Status, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
 
-    /// <summary>The assignee is always sent: an id to assign, null to unassign (an empty body is refused, not an unassign).</summary>
-    public sealed record Assignment([property: JsonRequired] Guid? AssigneeId);
-
     public static Task<IResult> Assign(Guid id, Assignment body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new AssignCustomer(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
-
-    public sealed record TagList(IReadOnlyList<string> Tags);
 
     public static Task<IResult> AddTags(Guid id, TagList body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new AddCustomerTags(id, body.Tags, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));

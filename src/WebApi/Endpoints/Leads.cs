@@ -79,15 +79,10 @@ public sealed class Leads : IEndpointGroup
     public static Task<IResult> Move(Guid id, LeadStatusChange body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new MoveLead(id, body.Status, body.LostReason, ETags.ExpectedVersion(context.Request)), new GetLead(id));
 
-    /// <summary>The assignee is always sent: an id to assign, null to unassign (an empty body is refused, not an unassign).</summary>
-    public sealed record LeadAssignment([property: JsonRequired] Guid? AssigneeId);
-
-    public static Task<IResult> Assign(Guid id, LeadAssignment body, IMediator mediator, HttpContext context) =>
+    public static Task<IResult> Assign(Guid id, Assignment body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new AssignLead(id, body.AssigneeId, ETags.ExpectedVersion(context.Request)), new GetLead(id));
 
-    public sealed record LeadTagList(IReadOnlyList<string> Tags);
-
-    public static Task<IResult> AddTags(Guid id, LeadTagList body, IMediator mediator, HttpContext context) =>
+    public static Task<IResult> AddTags(Guid id, TagList body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new AddLeadTags(id, body.Tags, ETags.ExpectedVersion(context.Request)), new GetLead(id));
 
     public static Task<IResult> RemoveTag(Guid id, string tag, IMediator mediator, HttpContext context) =>
