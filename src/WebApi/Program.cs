@@ -57,10 +57,11 @@ app.UseExceptionHandler();
 // A status without a body (no route, method not allowed) gets a problem document, whatever Accept says.
 app.UseStatusCodePages(context => Problems.WriteForStatus(context.HttpContext));
 app.UseMiddleware<RequestLimits>();
-app.UseRateLimiter();
 app.Use(Connect.ReadProtocolForm);
 ApiAuthentication.Use(app);
 app.UseMiddleware<TenantResolutionMiddleware>();
+// After authentication: a limit may be per caller (lead capture is per client), not only per address.
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyKeys>();
 

@@ -52,6 +52,13 @@ public interface IRepository<T> : IReadRepository<T> where T : class
     /// commands that take the same lock first run one after the other. Needs the command's transaction.
     /// </summary>
     Task LockAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Serialises the current tenant's commands on a value of <typeparamref name="T"/> that may have no row yet (a
+    /// lead's email before its lead exists): a lock on (table, tenant, <paramref name="key"/>) held until the command
+    /// commits. Needs the command's transaction.
+    /// </summary>
+    Task LockKeyAsync(string key, CancellationToken cancellationToken);
 }
 
 public static class ReadRepositoryExtensions

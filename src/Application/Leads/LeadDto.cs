@@ -23,6 +23,7 @@ public sealed class LeadDto : IProjection<Lead, LeadDto>, IVersioned
     public string? LostReason { get; init; }
     public DateTimeOffset CapturedAt { get; init; }
     public DateTimeOffset? LastContactedAt { get; init; }
+    public DateTimeOffset? LastCapturedAt { get; init; }
     public Guid? ConvertedCustomerId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }

@@ -1,4 +1,6 @@
+using CrmTenancy.Application.Customers;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Leads;
 using FluentValidation;
 
@@ -34,6 +36,14 @@ internal static class LeadRules
         validator.RuleFor(x => x.VolumeTier).IsInEnum();
         validator.RuleFor(x => x.Notes).MaximumLength(FieldLengths.Notes);
         validator.RuleFor(x => x.Source).IsInEnum();
+    }
+
+    /// <summary>The tags a new or captured lead starts with: at most as many as a lead holds, each a valid tag.</summary>
+    public static void ApplyStartingTagRules<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IReadOnlyList<string>?>> tags)
+    {
+        validator.RuleFor(tags).Must(t => t is null || t.Count <= CustomerTags.MaxPerCustomer)
+            .WithMessage($"A lead can have at most {CustomerTags.MaxPerCustomer} tags.");
+        validator.RuleForEach(System.Linq.Expressions.Expression.Lambda<Func<T, IEnumerable<string>>>(tags.Body, tags.Parameters)).ValidTag();
     }
 
     public static LeadDetails ToDetails(this LeadInput input) =>

@@ -20,6 +20,8 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
     public string FirstName { get; private set; }
     public string LastName { get; private set; }
     public string? Email { get; private set; }
+    /// <summary>The email as a capture compares it when it looks for the person's open lead (as a contact's: trimmed, upper case).</summary>
+    public string? NormalizedEmail { get; private set; }
     public string? Phone { get; private set; }
     public string? CompanyName { get; private set; }
     public LeadSource Source { get; private set; }
@@ -35,6 +37,8 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
     public string? LostReason { get; private set; }
     public DateTimeOffset CapturedAt { get; private set; }
     public DateTimeOffset? LastContactedAt { get; private set; }
+    /// <summary>When a web form or landing page last sent this person in (a capture); none for leads entered by hand.</summary>
+    public DateTimeOffset? LastCapturedAt { get; private set; }
     /// <summary>The customer the lead became; set when it is converted.</summary>
     public Guid? ConvertedCustomerId { get; private set; }
 
@@ -58,6 +62,37 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
         lead.Raise(new LeadCreated(lead.TenantId, lead.Id));
         return lead;
     }
+
+    /// <summary>A lead sent in by a tenant's web form or landing page through an integration: unowned, unassigned.</summary>
+    public static Lead Capture(Guid tenantId, LeadDetails details, LeadSource source, DateTimeOffset at)
+    {
+        var lead = Create(tenantId, details, source, ownerId: null, at);
+        lead.LastCapturedAt = at;
+        return lead;
+    }
+
+    /// <summary>
+    /// The same person sent in again while the lead is open: the new source becomes a tag, <see cref="LastCapturedAt"/>
+    /// moves, fields the lead has no value for are filled from the capture, tags are added, and nothing else is
+    /// overwritten (what the team entered or corrected stays).
+    /// </summary>
+    public void Recapture(LeadDetails details, LeadSource source, IEnumerable<string> tags, DateTimeOffset at)
+    {
+        if (!IsOpen)
+            throw new DomainRuleException("lead-closed", $"A {Status} lead is not captured again.");
+        Phone ??= Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
+        CompanyName ??= Guard.Optional(details.CompanyName, CompanyMaxLength, "companyName");
+        Interest ??= Guard.Optional(details.Interest, InterestMaxLength, "interest");
+        VolumeTier ??= details.VolumeTier;
+        AddTags([.. tags, SourceTag(source)]);
+        if (LastCapturedAt is null || at > LastCapturedAt)
+            LastCapturedAt = at;
+        SearchText = SearchTextOf();
+        Raise(new LeadRecaptured(TenantId, Id, source));
+    }
+
+    /// <summary>The tag a capture from <paramref name="source"/> leaves on a lead it found: <c>web-form</c>, <c>referral</c>, ...</summary>
+    public static string SourceTag(LeadSource source) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(source.ToString());
 
     public void Update(LeadDetails details, LeadSource source)
     {
@@ -171,13 +206,17 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
         FirstName = Guard.Required(details.FirstName, NameMaxLength, "firstName");
         LastName = Guard.Required(details.LastName, NameMaxLength, "lastName");
         Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
+        NormalizedEmail = EmailAddress.NormalizeOptional(Email);
         Phone = Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
         CompanyName = Guard.Optional(details.CompanyName, CompanyMaxLength, "companyName");
         Interest = Guard.Optional(details.Interest, InterestMaxLength, "interest");
         VolumeTier = details.VolumeTier;
         Notes = Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
-        SearchText = string.Join(' ', new[] { FirstName, LastName, Email, CompanyName }.Where(v => v is not null)).ToLowerInvariant();
+        SearchText = SearchTextOf();
     }
+
+    private string SearchTextOf() =>
+        string.Join(' ', new[] { FirstName, LastName, Email, CompanyName }.Where(v => v is not null)).ToLowerInvariant();
 }
 
 /// <summary>The editable descriptive fields of a lead, set together on create and update.</summary>

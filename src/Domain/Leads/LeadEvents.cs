@@ -4,6 +4,9 @@ namespace CrmTenancy.Domain.Leads;
 
 public sealed record LeadCreated(Guid TenantId, Guid LeadId) : IIntegrationEvent;
 
+/// <summary>An open lead's person was sent in again by a capture (from <paramref name="Source"/>).</summary>
+public sealed record LeadRecaptured(Guid TenantId, Guid LeadId, LeadSource Source) : IIntegrationEvent;
+
 public sealed record LeadStatusChanged(Guid TenantId, Guid LeadId, LeadStatus From, LeadStatus To, string? LostReason) : IIntegrationEvent;
 
 public sealed record LeadAssigned(Guid TenantId, Guid LeadId, Guid? AssigneeId) : IIntegrationEvent;

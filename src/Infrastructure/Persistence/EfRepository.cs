@@ -83,6 +83,17 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
         await db.Database.ExecuteSqlRawAsync(sql, [id, tenant.TenantId], cancellationToken);
     }
 
+    public async Task LockKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("A key lock is held by the command's transaction; none is open.");
+        var table = db.Model.FindEntityType(typeof(T))?.GetTableName()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped to a table.");
+        // A transaction-scoped advisory lock on a 64-bit hash: two keys that collide only wait for each other.
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))",
+            [$"{table}:{tenant.TenantId}:{key}"], cancellationToken);
+    }
+
     private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
     {
         EnsureTenantScoped(specification);

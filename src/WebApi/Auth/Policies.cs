@@ -9,6 +9,7 @@ public static class Policies
     public const string Read = Scopes.Read;
     public const string Write = Scopes.Write;
     public const string Admin = Scopes.Admin;
+    public const string Capture = Scopes.Capture;
     public const string Platform = Scopes.Platform;
     /// <summary>A tenant's administrator: the crm.admin scope on a user token with the TenantAdmin role.</summary>
     public const string TenantAdmin = "tenant-admin";

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CrmTenancy.Application.Common.Paging;
 using CrmTenancy.Application.Leads;
 using CrmTenancy.Application.Leads.AssignLead;
+using CrmTenancy.Application.Leads.CaptureLead;
 using CrmTenancy.Application.Leads.ConvertLead;
 using CrmTenancy.Application.Leads.CreateLead;
 using CrmTenancy.Application.Leads.DeleteLead;
@@ -38,6 +39,22 @@ public sealed class Leads : IEndpointGroup
         write.MapDelete("{id:guid}/tags/{tag}", RemoveTag).WithName("RemoveLeadTag");
         write.MapPost("{id:guid}/contacted", RecordContact).WithName("RecordLeadContact");
         write.MapPost("{id:guid}/convert", Convert).WithName("ConvertLead");
+        group.MapPost("capture", Capture).WithName("CaptureLead")
+            .RequireAuthorization(Policies.Capture)
+            .RequireRateLimiting(SignInRateLimits.Capture);
+    }
+
+    /// <summary>
+    /// A web form's or landing page's lead, with a <c>crm.capture</c> client's token: 201 with the new lead's id, or 200
+    /// when the email matched an open lead of the tenant, which the capture updated. Safe to retry with an
+    /// <c>Idempotency-Key</c>.
+    /// </summary>
+    public static async Task<Results<Created<LeadCaptured>, Ok<LeadCaptured>>> Capture(CaptureLead command, IMediator mediator, HttpContext context)
+    {
+        var captured = await mediator.Send(command, context.RequestAborted);
+        return captured.Outcome == CaptureOutcome.Created
+            ? TypedResults.Created($"/api/leads/{captured.LeadId}", captured)
+            : TypedResults.Ok(captured);
     }
 
     public static Task<PagedResult<LeadDto>> List(

@@ -339,7 +339,7 @@ public sealed class TokenTests(ApiFactory factory) : ApiTest(factory)
         var body = await Json(response);
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.InRange(body.GetProperty("expires_in").GetInt32(), 1, 15 * 60);
-        Assert.Equal("crm.read crm.write crm.admin", body.GetProperty("scope").GetString());
+        Assert.Equal("crm.read crm.write crm.admin crm.capture", body.GetProperty("scope").GetString());
         Assert.Equal(3, body.GetProperty("access_token").GetString()!.Split('.').Length);
     }
 

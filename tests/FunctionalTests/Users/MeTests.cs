@@ -24,7 +24,7 @@ public sealed class MeTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(TenantA.Id, me.GetProperty("tenant").GetProperty("id").GetGuid());
         Assert.Equal("tenant-a", me.GetProperty("tenant").GetProperty("slug").GetString());
         Assert.Empty(me.GetProperty("roles").EnumerateArray());
-        Assert.Equal(["crm.admin", "crm.read", "crm.write"], Strings(me, "scopes"));
+        Assert.Equal(["crm.admin", "crm.capture", "crm.read", "crm.write"], Strings(me, "scopes"));
 
         // A narrower token says so.
         using var reader = await Factory.ClientForAsync(TenantA, "crm.read");

@@ -19,9 +19,7 @@ public sealed class CreateLeadValidator : AbstractValidator<CreateLead>
     public CreateLeadValidator()
     {
         this.ApplyLeadInputRules();
-        RuleFor(x => x.Tags).Must(t => t is null || t.Count <= CustomerTags.MaxPerCustomer)
-            .WithMessage($"A lead can have at most {CustomerTags.MaxPerCustomer} tags.");
-        RuleForEach(x => x.Tags).ValidTag();
+        this.ApplyStartingTagRules(x => x.Tags);
     }
 }
 

@@ -16,6 +16,7 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         builder.Property(l => l.FirstName).HasMaxLength(Lead.NameMaxLength).IsRequired();
         builder.Property(l => l.LastName).HasMaxLength(Lead.NameMaxLength).IsRequired();
         builder.Property(l => l.Email).HasMaxLength(FieldLengths.Email);
+        builder.Property(l => l.NormalizedEmail).HasMaxLength(FieldLengths.Email);
         builder.Property(l => l.Phone).HasMaxLength(FieldLengths.Phone);
         builder.Property(l => l.CompanyName).HasMaxLength(Lead.CompanyMaxLength);
         builder.Property(l => l.Source).HasConversion<string>().HasMaxLength(16);
@@ -40,5 +41,7 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         builder.HasIndex(l => new { l.TenantId, l.Status });
         builder.HasIndex(l => new { l.TenantId, l.AssigneeId });
         builder.HasIndex(l => new { l.TenantId, l.Tags }).HasMethod("gin");
+        // A capture looks for the person's open lead by email.
+        builder.HasIndex(l => new { l.TenantId, l.NormalizedEmail });
     }
 }

@@ -326,6 +326,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("interest");
 
+                    b.Property<DateTimeOffset?>("LastCapturedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_captured_at");
+
                     b.Property<DateTimeOffset?>("LastContactedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_contacted_at");
@@ -340,6 +344,11 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("lost_reason");
+
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
@@ -414,6 +423,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TenantId", "ConvertedCustomerId")
                         .HasDatabaseName("ix_leads_tenant_id_converted_customer_id");
+
+                    b.HasIndex("TenantId", "NormalizedEmail")
+                        .HasDatabaseName("ix_leads_tenant_id_normalized_email");
 
                     b.HasIndex("TenantId", "Status")
                         .HasDatabaseName("ix_leads_tenant_id_status");

@@ -170,4 +170,50 @@ public sealed class LeadTests
         Assert.Equal("lead-already-converted", Assert.Throws<DomainRuleException>(() => lead.ConvertTo(lead.NewCustomer())).Rule);
         Assert.Equal("lead-status-transition", Assert.Throws<DomainRuleException>(() => lead.MoveTo(LeadStatus.Nurturing)).Rule);
     }
+
+    [Fact]
+    public void A_capture_is_unowned_unassigned_and_captured_now()
+    {
+        var lead = Lead.Capture(TestData.TenantA, new LeadDetails("Grace", "Hopper", Email: " Grace@Navy.Test "), LeadSource.WebForm, Captured);
+
+        Assert.Null(lead.OwnerId);
+        Assert.Null(lead.AssigneeId);
+        Assert.Equal(Captured, lead.LastCapturedAt);
+        Assert.Equal("GRACE@NAVY.TEST", lead.NormalizedEmail);
+    }
+
+    [Fact]
+    public void A_recapture_fills_what_is_empty_tags_the_source_moves_the_capture_time_and_overwrites_nothing()
+    {
+        var lead = NewLead();
+        lead.ClearDomainEvents();
+        var later = Captured.AddDays(2);
+
+        lead.Recapture(new LeadDetails("Other", "Name", Email: "other@x.test", Phone: "+1 555", CompanyName: "Other Co", Interest: "Engines", VolumeTier: VolumeTier.High),
+            LeadSource.Referral, ["Fair 2026"], later);
+
+        Assert.Equal(("Ada", "Lovelace", "ada@engine.test", "Analytical"), (lead.FirstName, lead.LastName, lead.Email, lead.CompanyName));
+        Assert.Equal(LeadSource.WebForm, lead.Source);
+        Assert.Equal(("+1 555", "Engines", (VolumeTier?)VolumeTier.High), (lead.Phone, lead.Interest, lead.VolumeTier));
+        Assert.Equal(["fair-2026", "referral"], lead.Tags);
+        Assert.Equal(later, lead.LastCapturedAt);
+        Assert.Equal(Captured, lead.CapturedAt);
+        Assert.Equal(new LeadRecaptured(TestData.TenantA, lead.Id, LeadSource.Referral), Assert.Single(lead.DomainEvents));
+
+        lead.Recapture(new LeadDetails("Ada", "Lovelace"), LeadSource.WebForm, [], Captured.AddDays(1));
+        Assert.Equal(later, lead.LastCapturedAt);
+        Assert.Equal(["fair-2026", "referral", "web-form"], lead.Tags);
+    }
+
+    [Theory]
+    [InlineData(LeadStatus.Lost)]
+    [InlineData(LeadStatus.Converted)]
+    public void A_closed_lead_is_not_captured_again(LeadStatus status)
+    {
+        var lead = status == LeadStatus.Converted ? NewLead() : LeadAt(status);
+        if (status == LeadStatus.Converted)
+            lead.ConvertTo(lead.NewCustomer());
+
+        Assert.Equal("lead-closed", Assert.Throws<DomainRuleException>(() => lead.Recapture(new LeadDetails("A", "B"), LeadSource.WebForm, [], Captured)).Rule);
+    }
 }
