@@ -45,6 +45,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<Activities.ActivityRecorder>();
         services.AddScoped<Preconditions>();
         services.AddScoped<ICommittedResources, CommittedResources>();
         services.AddScoped<IdempotentRequest>();

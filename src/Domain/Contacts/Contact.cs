@@ -1,3 +1,4 @@
+using CrmTenancy.Domain.Activities;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Customers;
 
@@ -11,16 +12,43 @@ public enum ContactType
     Other,
 }
 
-public sealed record ContactCreated(Guid TenantId, Guid ContactId) : IIntegrationEvent;
+public sealed record ContactCreated(Guid TenantId, Guid ContactId) : IIntegrationEvent, IActivityEvent
+{
+    public ActivityDescription Describe(string title) => new(ActivityActions.Created, $"Contact {title} created");
+}
 
-public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IIntegrationEvent;
+/// <summary>The contact's fields changed (their names in <paramref name="Fields"/>; <c>isPrimary</c> for the primary flag).</summary>
+public sealed record ContactUpdated(Guid TenantId, Guid ContactId, IReadOnlyList<string> Fields) : IActivityEvent
+{
+    public ActivityDescription Describe(string title) =>
+        new(ActivityActions.Updated, $"Contact {title} updated: {string.Join(", ", Fields)}", Fields);
+}
+
+/// <summary>The contact was linked to a customer (<paramref name="CustomerId"/>), or unlinked (none).</summary>
+public sealed record ContactLinked(Guid TenantId, Guid ContactId, Guid? CustomerId) : IActivityEvent
+{
+    public ActivityDescription Describe(string title) =>
+        new(ActivityActions.Linked, CustomerId is null ? $"Contact {title} unlinked from its customer" : $"Contact {title} linked to a customer",
+            To: CustomerId?.ToString());
+}
+
+public sealed record ContactAssigned(Guid TenantId, Guid ContactId, Guid? AssigneeId) : IActivityEvent
+{
+    public ActivityDescription Describe(string title) =>
+        new(ActivityActions.Assigned, AssigneeId is null ? $"Contact {title} unassigned" : $"Contact {title} assigned", To: AssigneeId?.ToString());
+}
+
+public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IIntegrationEvent, IActivityEvent
+{
+    public ActivityDescription Describe(string title) => new(ActivityActions.Deleted, $"Contact {title} deleted");
+}
 
 /// <summary>
 /// A person at (or around) a customer. The email is unique per tenant, compared case-insensitively
 /// through <see cref="NormalizedEmail"/>; a contact links at most to one customer of its own tenant,
 /// and is the primary contact of that customer at most once per customer (the handler clears the others).
 /// </summary>
-public sealed class Contact : AggregateRoot, IOwnedRecord
+public sealed class Contact : AggregateRoot, IOwnedRecord, IActivitySubject
 {
     public const int NameMaxLength = 100;
     public const int TitleMaxLength = 100;
@@ -52,7 +80,19 @@ public sealed class Contact : AggregateRoot, IOwnedRecord
 
     public static string? NormaliseEmail(string? email) => EmailAddress.NormalizeOptional(email);
 
-    public void Update(ContactDetails details) => Apply(details);
+    string IActivitySubject.ActivityTitle => $"{FirstName} {LastName}";
+
+    /// <summary>Replaces the descriptive fields; the names of those that changed go into <see cref="ContactUpdated"/>.</summary>
+    public void Update(ContactDetails details)
+    {
+        var before = Details();
+        Apply(details);
+        var changed = FieldChanges.Between(before, Details());
+        if (changed.Count > 0)
+            Raise(new ContactUpdated(TenantId, Id, changed));
+    }
+
+    private ContactDetails Details() => new(FirstName, LastName, Email, Phone, Title, Company, Type);
 
     public void LinkTo(Customer customer)
     {
@@ -62,28 +102,47 @@ public sealed class Contact : AggregateRoot, IOwnedRecord
             return;
         CustomerId = customer.Id;
         IsPrimary = false;
+        Raise(new ContactLinked(TenantId, Id, CustomerId));
     }
 
     public void Unlink()
     {
+        if (CustomerId is null)
+            return;
         CustomerId = null;
         IsPrimary = false;
+        Raise(new ContactLinked(TenantId, Id, null));
     }
 
     public void MakePrimary()
     {
         if (CustomerId is null)
             throw new DomainRuleException("primary-contact-needs-customer", "Only a contact linked to a customer can be its primary contact.");
+        if (IsPrimary)
+            return;
         IsPrimary = true;
+        Raise(new ContactUpdated(TenantId, Id, ["isPrimary"]));
     }
 
-    public void ClearPrimary() => IsPrimary = false;
+    public void ClearPrimary()
+    {
+        if (!IsPrimary)
+            return;
+        IsPrimary = false;
+        Raise(new ContactUpdated(TenantId, Id, ["isPrimary"]));
+    }
 
     /// <summary>
     /// Hands the contact to an assignee (or none); used where a contact is made for a record someone else works, such
     /// as a converted lead's person.
     /// </summary>
-    public void AssignTo(Guid? assigneeId) => AssigneeId = Guard.Assignee(assigneeId);
+    public void AssignTo(Guid? assigneeId)
+    {
+        if (Guard.Assignee(assigneeId) == AssigneeId)
+            return;
+        AssigneeId = assigneeId;
+        Raise(new ContactAssigned(TenantId, Id, assigneeId));
+    }
 
     public void MarkDeleted() => Raise(new ContactDeleted(TenantId, Id));
 

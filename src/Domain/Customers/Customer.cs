@@ -1,10 +1,11 @@
+using CrmTenancy.Domain.Activities;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 
 namespace CrmTenancy.Domain.Customers;
 
 /// <summary>An organisation or person a tenant sells to.</summary>
-public sealed class Customer : AggregateRoot, IOwnedRecord
+public sealed class Customer : AggregateRoot, IOwnedRecord, IActivitySubject
 {
     public const int NameMaxLength = FieldLengths.Name;
     public const int CompanyNameMaxLength = FieldLengths.Name;
@@ -70,11 +71,22 @@ public sealed class Customer : AggregateRoot, IOwnedRecord
         return customer;
     }
 
+    string IActivitySubject.ActivityTitle => Name;
+
+    /// <summary>Replaces the descriptive fields; the names of those that changed go into <see cref="CustomerUpdated"/>.</summary>
     public void Update(CustomerDetails details, CustomerSource source)
     {
+        var before = Details();
         Apply(details);
+        var changed = FieldChanges.Between(before, Details());
+        if (source != Source)
+            changed.Add("source");
         Source = source;
+        if (changed.Count > 0)
+            Raise(new CustomerUpdated(TenantId, Id, changed));
     }
+
+    private CustomerDetails Details() => new(Name, Email, Phone, CompanyName, Industry, CompanySize, Website, Notes);
 
     public void ChangeStatus(CustomerStatus to)
     {
@@ -96,9 +108,24 @@ public sealed class Customer : AggregateRoot, IOwnedRecord
     }
 
     /// <summary>Adds tags, normalised; tags the customer already has are ignored.</summary>
-    public void AddTags(IEnumerable<string> tags) => Tags = CustomerTags.Merge(Tags, tags, "customer");
+    public void AddTags(IEnumerable<string> tags)
+    {
+        var merged = CustomerTags.Merge(Tags, tags, "customer");
+        if (merged.Length == Tags.Length)
+            return;
+        var added = merged[Tags.Length..];
+        Tags = merged;
+        Raise(new CustomerTagged(TenantId, Id, added));
+    }
 
-    public void RemoveTag(string tag) => Tags = CustomerTags.Without(Tags, tag);
+    public void RemoveTag(string tag)
+    {
+        var remaining = CustomerTags.Without(Tags, tag);
+        if (remaining.Length == Tags.Length)
+            return;
+        Tags = remaining;
+        Raise(new CustomerUntagged(TenantId, Id, CustomerTags.Normalise(tag)));
+    }
 
     public void RecordPurchase(decimal amount, DateOnly on)
     {

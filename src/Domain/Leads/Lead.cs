@@ -1,3 +1,4 @@
+using CrmTenancy.Domain.Activities;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Customers;
 
@@ -7,7 +8,7 @@ namespace CrmTenancy.Domain.Leads;
 /// A person who may become a customer: captured, worked through the pipeline (New, Nurturing, Engaged, Qualified),
 /// and then converted or lost. Owned and assigned like a customer, so record visibility applies to it alike.
 /// </summary>
-public sealed class Lead : AggregateRoot, IOwnedRecord
+public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
 {
     public const int NameMaxLength = 100;
     public const int CompanyMaxLength = FieldLengths.Name;
@@ -84,7 +85,7 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
         CompanyName ??= Guard.Optional(details.CompanyName, CompanyMaxLength, "companyName");
         Interest ??= Guard.Optional(details.Interest, InterestMaxLength, "interest");
         VolumeTier ??= details.VolumeTier;
-        AddTags([.. tags, SourceTag(source)]);
+        Tags = CustomerTags.Merge(Tags, [.. tags, SourceTag(source)], "lead");
         if (LastCapturedAt is null || at > LastCapturedAt)
             LastCapturedAt = at;
         SearchText = SearchTextOf();
@@ -94,11 +95,22 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
     /// <summary>The tag a capture from <paramref name="source"/> leaves on a lead it found: <c>web-form</c>, <c>referral</c>, ...</summary>
     public static string SourceTag(LeadSource source) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(source.ToString());
 
+    string IActivitySubject.ActivityTitle => $"{FirstName} {LastName}";
+
+    /// <summary>Replaces the descriptive fields; the names of those that changed go into <see cref="LeadUpdated"/>.</summary>
     public void Update(LeadDetails details, LeadSource source)
     {
+        var before = Details();
         Apply(details);
+        var changed = FieldChanges.Between(before, Details());
+        if (source != Source)
+            changed.Add("source");
         Source = source;
+        if (changed.Count > 0)
+            Raise(new LeadUpdated(TenantId, Id, changed));
     }
+
+    private LeadDetails Details() => new(FirstName, LastName, Email, Phone, CompanyName, Interest, VolumeTier, Notes);
 
     /// <summary>
     /// Moves the lead in the pipeline. Between open stages it may go forward to any later one or back to any earlier
@@ -139,9 +151,24 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
     }
 
     /// <summary>Adds tags, normalised as a customer's are; tags the lead already has are ignored.</summary>
-    public void AddTags(IEnumerable<string> tags) => Tags = CustomerTags.Merge(Tags, tags, "lead");
+    public void AddTags(IEnumerable<string> tags)
+    {
+        var merged = CustomerTags.Merge(Tags, tags, "lead");
+        if (merged.Length == Tags.Length)
+            return;
+        var added = merged[Tags.Length..];
+        Tags = merged;
+        Raise(new LeadTagged(TenantId, Id, added));
+    }
 
-    public void RemoveTag(string tag) => Tags = CustomerTags.Without(Tags, tag);
+    public void RemoveTag(string tag)
+    {
+        var remaining = CustomerTags.Without(Tags, tag);
+        if (remaining.Length == Tags.Length)
+            return;
+        Tags = remaining;
+        Raise(new LeadUntagged(TenantId, Id, CustomerTags.Normalise(tag)));
+    }
 
     /// <summary>Records that someone reached the lead; a converted or lost lead is no longer worked.</summary>
     public void RecordContact(DateTimeOffset at)
@@ -150,6 +177,7 @@ public sealed class Lead : AggregateRoot, IOwnedRecord
             throw new DomainRuleException("lead-closed", $"A {Status} lead is no longer worked.");
         if (LastContactedAt is null || at > LastContactedAt)
             LastContactedAt = at;
+        Raise(new LeadContacted(TenantId, Id, at));
     }
 
     /// <summary>

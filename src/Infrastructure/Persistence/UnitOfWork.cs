@@ -19,7 +19,8 @@ namespace CrmTenancy.Infrastructure.Persistence;
 /// someone else opened (the outbox dispatcher's delivery), it joins it and leaves the commit to its owner.
 /// </summary>
 public sealed class UnitOfWork(
-    CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal, IdempotencyStore idempotency)
+    CrmDbContext db, IMediator mediator, Preconditions preconditions, OutboxWriter outbox, OutboxSignal signal, IdempotencyStore idempotency,
+    Activities.ActivityRecorder activities)
     : IUnitOfWork
 {
     private IDbContextTransaction? _transaction;
@@ -133,15 +134,20 @@ public sealed class UnitOfWork(
                 .Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
             if (aggregates.Count == 0)
                 return integrationEvents;
-            var events = aggregates.SelectMany(a => a.DomainEvents).ToList();
+            var raised = aggregates.Select(a => (Aggregate: a, Events: a.DomainEvents.ToList())).ToList();
             aggregates.ForEach(a => a.ClearDomainEvents());
-            foreach (var domainEvent in events)
+            foreach (var (aggregate, events) in raised)
             {
-                var notification = (INotification)Activator.CreateInstance(
-                    typeof(DomainEventNotification<>).MakeGenericType(domainEvent.GetType()), domainEvent)!;
-                await mediator.Publish(notification, cancellationToken);
-                if (domainEvent is IIntegrationEvent integrationEvent)
-                    integrationEvents.Add(integrationEvent);
+                // The timeline's entries of this aggregate's events, in the same save (docs/decisions/0021).
+                await activities.RecordAsync(aggregate, events, cancellationToken);
+                foreach (var domainEvent in events)
+                {
+                    var notification = (INotification)Activator.CreateInstance(
+                        typeof(DomainEventNotification<>).MakeGenericType(domainEvent.GetType()), domainEvent)!;
+                    await mediator.Publish(notification, cancellationToken);
+                    if (domainEvent is IIntegrationEvent integrationEvent)
+                        integrationEvents.Add(integrationEvent);
+                }
             }
         }
     }

@@ -29,6 +29,7 @@ public sealed class Customers : IEndpointGroup
 
         read.MapGet("", List).WithName("ListCustomers");
         read.MapGet("{id:guid}", Get).WithName("GetCustomer");
+        read.MapTimeline<Customer>();
         read.MapGet("stats", Stats).WithName("GetCustomerStats");
         write.MapPost("", Create).WithName("CreateCustomer");
         write.MapPut("{id:guid}", Update).WithName("UpdateCustomer");

@@ -24,6 +24,90 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CrmTenancy.Domain.Activities.Activity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.PrimitiveCollection<string[]>("Fields")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("FromValue")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("from_value");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("record_type");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("summary");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ToValue")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("to_value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_activities");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_activities_tenant_id_id");
+
+                    b.HasIndex("TenantId", "Actor", "OccurredAt")
+                        .HasDatabaseName("ix_activities_tenant_id_actor_occurred_at");
+
+                    b.HasIndex("TenantId", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_activities_tenant_id_occurred_at_id");
+
+                    b.HasIndex("TenantId", "RecordType", "RecordId", "OccurredAt")
+                        .HasDatabaseName("ix_activities_tenant_id_record_type_record_id_occurred_at");
+
+                    b.ToTable("activities", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1415,6 +1499,16 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_outbox_messages_tenant_id_sequence");
 
                     b.ToTable("outbox_messages");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Activities.Activity", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_activities_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Contacts.Contact", b =>

@@ -1,0 +1,28 @@
+using CrmTenancy.Domain.Activities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CrmTenancy.Infrastructure.Persistence.Configurations;
+
+public sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
+{
+    public void Configure(EntityTypeBuilder<Activity> builder)
+    {
+        builder.ToTable("activities");
+        builder.ConfigureTenantRow();
+
+        builder.Property(a => a.Actor).HasMaxLength(Activity.ActorMaxLength).IsRequired();
+        builder.Property(a => a.RecordType).HasMaxLength(Activity.RecordTypeMaxLength).IsRequired();
+        builder.Property(a => a.Action).HasMaxLength(Activity.ActionMaxLength).IsRequired();
+        builder.Property(a => a.Summary).HasMaxLength(Activity.SummaryMaxLength).IsRequired();
+        builder.Property(a => a.Fields).IsRequired();
+        builder.Property(a => a.FromValue).HasMaxLength(Activity.ValueMaxLength);
+        builder.Property(a => a.ToValue).HasMaxLength(Activity.ValueMaxLength);
+
+        // Newest first, the list's order and the dashboard's date range; a record's timeline (and the update that makes
+        // its entries follow a new assignee); an actor's entries.
+        builder.HasIndex(a => new { a.TenantId, a.OccurredAt, a.Id }).IsDescending(false, true, true);
+        builder.HasIndex(a => new { a.TenantId, a.RecordType, a.RecordId, a.OccurredAt });
+        builder.HasIndex(a => new { a.TenantId, a.Actor, a.OccurredAt });
+    }
+}
