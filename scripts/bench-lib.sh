@@ -29,3 +29,14 @@ bench_seed_bulk_customers() {
              from generate_series(1,5000) g, (values ('$ta'::uuid), ('$tb'::uuid)) v(t);" -c "analyze;" >/dev/null
   fi
 }
+
+# Starts this tree's Release API on database $1 at URL $2 (migrating and seeding the demo data), logging to $3; waits
+# until it is ready. bench_stop_api stops it.
+bench_start_api() {
+  (cd src/WebApi && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$1}" Database__Migrate=true Database__SeedDemoData=true \
+    Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$2 exec dotnet bin/Release/net10.0/CrmTenancy.WebApi.dll >"$3" 2>&1) &
+  BENCH_API_PID=$!
+  for _ in $(seq 1 90); do curl -sf "$2/health/ready" >/dev/null && return; sleep 1; done
+  echo "the API did not start" >&2; cat "$3" >&2; exit 1
+}
+bench_stop_api() { kill "$BENCH_API_PID" 2>/dev/null || true; wait "$BENCH_API_PID" 2>/dev/null || true; }

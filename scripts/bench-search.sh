@@ -19,14 +19,8 @@ PGLOG="$( (ls -d "$ROOT"/.data/pg-run.log /tmp/*/pg-run.log 2>/dev/null || true)
 psql() { bench_psql "$@"; }
 [[ -n "$(psql postgres -c "select 1 from pg_database where datname='$DB'")" ]] || psql postgres -c "create database $DB"
 
-start_api() {
-  (cd src/WebApi && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$DB}" Database__Migrate=true Database__SeedDemoData=true \
-    Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$BASE exec dotnet bin/Release/net10.0/CrmTenancy.WebApi.dll >/tmp/crm-search-api.log 2>&1) &
-  API_PID=$!
-  for _ in $(seq 1 90); do curl -sf $BASE/health/ready >/dev/null && return; sleep 1; done
-  echo "the API did not start" >&2; cat /tmp/crm-search-api.log >&2; exit 1
-}
-stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+start_api() { bench_start_api "$DB" "$BASE" /tmp/crm-search-api.log; }
+stop_api() { bench_stop_api; }
 
 start_api
 TA=$(psql "$DB" -c "select id from tenants where slug='acme'")

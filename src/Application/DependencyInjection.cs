@@ -28,6 +28,10 @@ public static class DependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
 
         services.AddScoped<Abstractions.IRecordDirectory, Activities.RecordDirectory>();
+        // Every customer recommendation rule of the assembly: a new rule is a new class.
+        foreach (var rule in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }
+                     && typeof(Recommendations.IRecommendationRule).IsAssignableFrom(t)))
+            services.AddSingleton(typeof(Recommendations.IRecommendationRule), rule);
 
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Transient, includeInternalTypes: true);
         return services;

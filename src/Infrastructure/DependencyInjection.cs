@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddScoped<RequestConnection>();
         services.AddSingleton<DbContexts>();
         services.AddScoped<IPlatformReadStore, PlatformReadStore>();
+        services.AddScoped<IAnalyticsReadStore, Analytics.AnalyticsReadStore>();
         services.AddSingleton<ITenantJobRunner, TenantJobRunner>();
         services.AddScoped<JobScope>();
         services.AddScoped(typeof(IReadRepository<>), typeof(EfRepository<>));

@@ -31,10 +31,17 @@ public sealed class ActivityListSpecification : TenantSpecification<Activity>
             Query.Where(a => a.Actor == actor);
         if (filter.Action is { } action)
             Query.Where(a => a.Action == action);
+        // The store keeps UTC and takes UTC only: an instant given with another offset is the same instant in UTC.
         if (filter.From is { } from)
-            Query.Where(a => a.OccurredAt >= from);
+        {
+            var since = from.ToUniversalTime();
+            Query.Where(a => a.OccurredAt >= since);
+        }
         if (filter.To is { } to)
-            Query.Where(a => a.OccurredAt < to);
+        {
+            var until = to.ToUniversalTime();
+            Query.Where(a => a.OccurredAt < until);
+        }
         Query.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id);
         Query.Page(page, pageSize).AsNoTracking();
     }

@@ -14,6 +14,15 @@ public enum LeadSort
     Name,
 }
 
+/// <summary>Criteria of leads that more than one specification shares.</summary>
+public static class LeadCriteria
+{
+    /// <summary>An open lead (New, Nurturing, Engaged or Qualified) whose email, normalised, is <paramref name="normalizedEmail"/>.</summary>
+    public static System.Linq.Expressions.Expression<Func<Lead, bool>> OpenWithEmail(string normalizedEmail) =>
+        l => l.NormalizedEmail == normalizedEmail
+             && (l.Status == LeadStatus.New || l.Status == LeadStatus.Nurturing || l.Status == LeadStatus.Engaged || l.Status == LeadStatus.Qualified);
+}
+
 /// <summary>The options of the lead list; every one is optional.</summary>
 public sealed record LeadFilter(
     LeadStatus? Status = null,

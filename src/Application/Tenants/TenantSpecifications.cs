@@ -31,5 +31,6 @@ public static class TenantRepositoryExtensions
 }
 
 public sealed record TenantSettingsDto(
-    Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, bool PasswordlessSignIn, int Version)
+    Guid Id, string Name, string Slug, TenantStatus Status, RecordVisibility RecordVisibility, bool PasswordlessSignIn,
+    RecommendationSettings Recommendations, int Version)
     : Common.Mapping.IVersioned;

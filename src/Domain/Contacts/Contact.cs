@@ -101,8 +101,8 @@ public sealed class Contact : AggregateRoot, IOwnedRecord, IActivitySubject
         if (CustomerId == customer.Id)
             return;
         CustomerId = customer.Id;
-        IsPrimary = false;
         Raise(new ContactLinked(TenantId, Id, CustomerId));
+        ClearPrimary();
     }
 
     public void Unlink()
@@ -110,8 +110,8 @@ public sealed class Contact : AggregateRoot, IOwnedRecord, IActivitySubject
         if (CustomerId is null)
             return;
         CustomerId = null;
-        IsPrimary = false;
         Raise(new ContactLinked(TenantId, Id, null));
+        ClearPrimary();
     }
 
     public void MakePrimary()

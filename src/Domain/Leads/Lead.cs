@@ -34,6 +34,11 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
     public Guid? AssigneeId { get; private set; }
     public string? Notes { get; private set; }
     public LeadStatus Status { get; private set; }
+    /// <summary>
+    /// The furthest stage of the pipeline the lead has reached (New, Nurturing, Engaged, Qualified or Converted): a lead
+    /// lost after it was engaged still counts as engaged in the funnel. It never goes back.
+    /// </summary>
+    public LeadStatus FurthestStage { get; private set; }
     /// <summary>Why the lead was lost; only while it is <see cref="LeadStatus.Lost"/>.</summary>
     public string? LostReason { get; private set; }
     public DateTimeOffset CapturedAt { get; private set; }
@@ -74,8 +79,9 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
 
     /// <summary>
     /// The same person sent in again while the lead is open: the new source becomes a tag, <see cref="LastCapturedAt"/>
-    /// moves, fields the lead has no value for are filled from the capture, tags are added, and nothing else is
-    /// overwritten (what the team entered or corrected stays).
+    /// moves, fields the lead has no value for (phone, company, interest, volume tier, notes) are filled from the
+    /// capture, tags are added as far as the limit allows, and nothing else is overwritten (what the team entered or
+    /// corrected stays).
     /// </summary>
     public void Recapture(LeadDetails details, LeadSource source, IEnumerable<string> tags, DateTimeOffset at)
     {
@@ -85,7 +91,13 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
         CompanyName ??= Guard.Optional(details.CompanyName, CompanyMaxLength, "companyName");
         Interest ??= Guard.Optional(details.Interest, InterestMaxLength, "interest");
         VolumeTier ??= details.VolumeTier;
-        Tags = CustomerTags.Merge(Tags, [.. tags, SourceTag(source)], "lead");
+        Notes ??= Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
+        // A lead at its tag limit is still captured: the source's tag first, then the form's, as many as fit.
+        foreach (var tag in tags.Prepend(SourceTag(source)).Select(CustomerTags.Normalise).Distinct())
+        {
+            if (!Tags.Contains(tag) && Tags.Length < CustomerTags.MaxPerCustomer)
+                Tags = [.. Tags, tag];
+        }
         if (LastCapturedAt is null || at > LastCapturedAt)
             LastCapturedAt = at;
         SearchText = SearchTextOf();
@@ -139,6 +151,7 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
         var from = Status;
         Status = to;
         LostReason = reason;
+        Reached(to);
         Raise(new LeadStatusChanged(TenantId, Id, from, to, reason));
     }
 
@@ -195,6 +208,7 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
         var from = Status;
         Status = LeadStatus.Converted;
         ConvertedCustomerId = customer.Id;
+        Reached(LeadStatus.Converted);
         Raise(new LeadConverted(TenantId, Id, customer.Id));
         Raise(new LeadStatusChanged(TenantId, Id, from, LeadStatus.Converted, null));
     }
@@ -228,6 +242,13 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
     };
 
     public void MarkDeleted() => Raise(new LeadDeleted(TenantId, Id));
+
+    /// <summary>The pipeline's stages in order; Lost is not one of them.</summary>
+    private void Reached(LeadStatus stage)
+    {
+        if (stage != LeadStatus.Lost && stage > FurthestStage)
+            FurthestStage = stage;
+    }
 
     private void Apply(LeadDetails details)
     {

@@ -1,6 +1,6 @@
 namespace CrmTenancy.Domain.Leads;
 
-/// <summary>Where a lead is in the pipeline: four open stages, then Converted or Lost.</summary>
+/// <summary>Where a lead is in the pipeline: four open stages, then Converted or Lost. The order is the pipeline's (a lead's furthest stage and the funnel compare by it): do not reorder.</summary>
 public enum LeadStatus
 {
     New,

@@ -31,6 +31,12 @@ public sealed partial class Tenant : AggregateRoot
     public RecordVisibility RecordVisibility { get; private set; }
     /// <summary>Whether the tenant's people may sign in with a one-time code sent by email instead of a password.</summary>
     public bool PasswordlessSignIn { get; private set; }
+    /// <summary>Customer recommendations: no activity for this many days asks for a follow-up.</summary>
+    public int FollowUpAfterDays { get; private set; } = RecommendationSettings.Default.FollowUpAfterDays;
+    /// <summary>Customer recommendations: revenue in this top percent of the tenant's customers wants an assignee.</summary>
+    public int TopRevenuePercent { get; private set; } = RecommendationSettings.Default.TopRevenuePercent;
+    /// <summary>Customer recommendations: an inactive customer who bought within this many days wants a check-in.</summary>
+    public int CheckInWithinDays { get; private set; } = RecommendationSettings.Default.CheckInWithinDays;
     /// <summary>When an administrator was last demoted or deactivated; the change also moves the tenant's version.</summary>
     public DateTimeOffset? AdminsChangedAt { get; private set; }
 
@@ -55,6 +61,14 @@ public sealed partial class Tenant : AggregateRoot
 
 
     public void AllowPasswordlessSignIn(bool allowed) => PasswordlessSignIn = allowed;
+
+    public RecommendationSettings Recommendations => new(FollowUpAfterDays, TopRevenuePercent, CheckInWithinDays);
+
+    public void ChangeRecommendations(RecommendationSettings settings)
+    {
+        var valid = RecommendationSettings.Of(settings.FollowUpAfterDays, settings.TopRevenuePercent, settings.CheckInWithinDays);
+        (FollowUpAfterDays, TopRevenuePercent, CheckInWithinDays) = (valid.FollowUpAfterDays, valid.TopRevenuePercent, valid.CheckInWithinDays);
+    }
 
     public void Suspend()
     {

@@ -11,6 +11,8 @@ using CrmTenancy.Application.Customers.ListCustomers;
 using CrmTenancy.Application.Customers.RecordPurchase;
 using CrmTenancy.Application.Customers.TagCustomer;
 using CrmTenancy.Application.Customers.UpdateCustomer;
+using CrmTenancy.Application.Recommendations;
+using CrmTenancy.Application.Recommendations.GetRecommendations;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.WebApi.Auth;
 using CrmTenancy.WebApi.Http;
@@ -30,6 +32,7 @@ public sealed class Customers : IEndpointGroup
         read.MapGet("", List).WithName("ListCustomers");
         read.MapGet("{id:guid}", Get).WithName("GetCustomer");
         read.MapTimeline<Customer>();
+        read.MapGet("{id:guid}/recommendations", Recommendations).WithName("GetCustomerRecommendations");
         read.MapGet("stats", Stats).WithName("GetCustomerStats");
         write.MapPost("", Create).WithName("CreateCustomer");
         write.MapPut("{id:guid}", Update).WithName("UpdateCustomer");
@@ -94,4 +97,8 @@ public sealed class Customers : IEndpointGroup
 
     public static Task<IResult> RecordPurchase(Guid id, Purchase body, IMediator mediator, HttpContext context) =>
         Resources.AfterChange(mediator, context, new RecordPurchase(id, body.Amount, body.On, ETags.ExpectedVersion(context.Request)), new GetCustomer(id));
+
+    /// <summary>The next best actions for the customer, by code; none is an empty list.</summary>
+    public static Task<IReadOnlyList<Recommendation>> Recommendations(Guid id, IMediator mediator, CancellationToken cancellationToken) =>
+        mediator.Send(new GetRecommendations(id), cancellationToken);
 }

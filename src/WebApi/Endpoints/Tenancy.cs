@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CrmTenancy.Application.Common.Security;
 using CrmTenancy.Application.Tenants;
 using CrmTenancy.Application.Tenants.AllowPasswordlessSignIn;
+using CrmTenancy.Application.Tenants.ChangeRecommendationSettings;
 using CrmTenancy.Application.Tenants.ChangeRecordVisibility;
 using CrmTenancy.Application.Tenants.GetTenantSettings;
 using CrmTenancy.Application.Tenants.SignUp;
@@ -29,6 +30,7 @@ public sealed class Tenancy : IEndpointGroup
         settings.MapGet("", GetSettings).WithName("GetTenantSettings").RequireAuthorization(Policies.Read);
         settings.MapPut("record-visibility", ChangeVisibility).WithName("ChangeRecordVisibility").RequireAuthorization(Policies.TenantAdmin);
         settings.MapPut("passwordless-sign-in", AllowPasswordless).WithName("AllowPasswordlessSignIn").RequireAuthorization(Policies.TenantAdmin);
+        settings.MapPut("recommendations", ChangeRecommendations).WithName("ChangeRecommendationSettings").RequireAuthorization(Policies.TenantAdmin);
     }
 
     public sealed record SignUpRequest(string OrganisationName, string Slug, string Email, string DisplayName, string Password);
@@ -83,6 +85,17 @@ public sealed class Tenancy : IEndpointGroup
     public static async Task<IResult> ChangeVisibility(VisibilityChange body, IMediator mediator, HttpContext context)
     {
         await mediator.Send(new ChangeRecordVisibility(body.RecordVisibility, ETags.ExpectedVersion(context.Request)), context.RequestAborted);
+        return await Resources.Read(mediator, context, new GetTenantSettings());
+    }
+
+    /// <summary>The customer recommendations' thresholds, each required: days without activity, top revenue percent, days since a purchase.</summary>
+    public sealed record RecommendationThresholds(
+        [property: JsonRequired] int? FollowUpAfterDays, [property: JsonRequired] int? TopRevenuePercent, [property: JsonRequired] int? CheckInWithinDays);
+
+    public static async Task<IResult> ChangeRecommendations(RecommendationThresholds body, IMediator mediator, HttpContext context)
+    {
+        await mediator.Send(new ChangeRecommendationSettings(body.FollowUpAfterDays, body.TopRevenuePercent, body.CheckInWithinDays,
+            ETags.ExpectedVersion(context.Request)), context.RequestAborted);
         return await Resources.Read(mediator, context, new GetTenantSettings());
     }
 

@@ -53,9 +53,14 @@ public static class SignInRateLimits
     private static RateLimitPartition<string> Window(HttpContext context, string policy, int permits, TimeSpan window) =>
         Fixed($"{policy}:{context.Connection.RemoteIpAddress}", permits, window);
 
-    /// <summary>Per OAuth2 client of the validated token (the endpoint requires one); unauthenticated calls share one partition.</summary>
+    /// <summary>
+    /// Per OAuth2 client of the validated token. A call without one is not counted: authorization answers it 401 next,
+    /// and a shared partition for such calls would let anyone make a real client's expired token answer 429.
+    /// </summary>
     private static RateLimitPartition<string> PerClient(HttpContext context, string policy, int permits, TimeSpan window) =>
-        Fixed($"{policy}:client:{context.User.FindFirst(Auth.ClaimNames.ClientId)?.Value}", permits, window);
+        context.User.FindFirst(Auth.ClaimNames.ClientId)?.Value is { } client
+            ? Fixed($"{policy}:client:{client}", permits, window)
+            : RateLimitPartition.GetNoLimiter("anonymous");
 
     private static RateLimitPartition<string> Fixed(string partition, int permits, TimeSpan window) =>
         RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions

@@ -183,6 +183,19 @@ public sealed class ActivityTests(ApiFactory factory) : ApiTest(factory)
         admin.Dispose();
     }
 
+    [Fact]
+    public async Task A_time_with_another_offset_than_utc_is_the_same_instant()
+    {
+        await CreateCustomerAsync(A, new { name = "Acme", source = "web" });
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToOffset(TimeSpan.FromHours(-5));
+        var inAnHour = DateTimeOffset.UtcNow.AddHours(1).ToOffset(TimeSpan.FromHours(9));
+
+        Assert.Equal(1, (await ItemsAsync(A, $"/api/activities?from={Uri.EscapeDataString(hourAgo.ToString("O"))}&to={Uri.EscapeDataString(inAnHour.ToString("O"))}")).GetArrayLength());
+        Assert.Equal(0, (await ItemsAsync(A, $"/api/activities?from={Uri.EscapeDataString(inAnHour.ToString("O"))}")).GetArrayLength());
+        using var dashboard = await A.GetAsync($"/api/analytics/dashboard?from={Uri.EscapeDataString(hourAgo.ToString("O"))}");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/activities?recordId=not-a-guid", "recordId")]
     [InlineData("/api/activities?from=yesterday", "from")]

@@ -46,6 +46,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Every test signs in from the same (absent) address; RateLimitTests checks the limits with small ones.
         builder.UseSetting("RateLimits:SignInPerMinute", "1000000");
         builder.UseSetting("RateLimits:SignUpPerHour", "1000000");
+        builder.UseSetting("RateLimits:CapturePerMinute", "1000000");
     }
 
     /// <summary>

@@ -92,7 +92,7 @@ public sealed class LeadCaptureTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal("webForm", lead.GetProperty("source").GetString());
         Assert.Equal("+1 555 0100", lead.GetProperty("phone").GetString());
         Assert.Equal("US Navy", lead.GetProperty("companyName").GetString());
-        Assert.Equal(["cobol", "referral"], Tags(lead));
+        Assert.Equal(["referral", "cobol"], Tags(lead));
         Assert.True(lead.GetProperty("lastCapturedAt").GetDateTimeOffset() > before.GetProperty("lastCapturedAt").GetDateTimeOffset());
         Assert.Equal(before.GetProperty("capturedAt").GetDateTimeOffset(), lead.GetProperty("capturedAt").GetDateTimeOffset());
         Assert.Equal(1, (await Json(await A.GetAsync("/api/leads"))).GetProperty("totalCount").GetInt32());
@@ -186,6 +186,18 @@ public sealed class LeadCaptureTests(ApiFactory factory) : ApiTest(factory)
         using var response = await form.PostAsync("/api/leads/capture", RawJson(body));
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, field: field);
         Assert.Equal(0, (await Json(await A.GetAsync("/api/leads"))).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_capture_without_a_token_is_a_401_never_counted_against_a_client()
+    {
+        await using var limited = Factory.WithWebHostBuilder(host => host.UseSetting("RateLimits:CapturePerMinute", "1"));
+        using var anonymous = limited.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await anonymous.SendAsync(Capture(new { firstName = "Ada", lastName = "Lovelace", email = "ada@engine.example" }));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
     }
 
     [Fact]

@@ -10,7 +10,14 @@ namespace CrmTenancy.Application.Customers.GetCustomerStats;
 public sealed record GetCustomerStats : IQuery<CustomerStats>;
 
 /// <summary>Every status and every source is listed, in their declared order, with zero where no customer has it.</summary>
-public sealed record CustomerStats(int Total, IReadOnlyList<StatusCount> ByStatus, IReadOnlyList<SourceCount> BySource);
+public sealed record CustomerStats(int Total, IReadOnlyList<StatusCount> ByStatus, IReadOnlyList<SourceCount> BySource)
+{
+    /// <summary>From grouped counts (absent values are zero); the total is their sum.</summary>
+    public static CustomerStats Of(IReadOnlyDictionary<CustomerStatus, int> byStatus, IReadOnlyDictionary<CustomerSource, int> bySource) => new(
+        byStatus.Values.Sum(),
+        [.. Enum.GetValues<CustomerStatus>().Select(s => new StatusCount(s, byStatus.GetValueOrDefault(s)))],
+        [.. Enum.GetValues<CustomerSource>().Select(s => new SourceCount(s, bySource.GetValueOrDefault(s)))]);
+}
 
 public sealed record StatusCount(CustomerStatus Status, int Count);
 
@@ -28,9 +35,6 @@ public sealed class GetCustomerStatsHandler(IReadRepository<Customer> customers,
         // Two grouped counts, each one aggregate statement over the tenant's index; the total is their sum.
         var byStatus = await customers.CountByAsync(visible, c => c.Status, cancellationToken);
         var bySource = await customers.CountByAsync(visible, c => c.Source, cancellationToken);
-        return new CustomerStats(
-            byStatus.Values.Sum(),
-            [.. Enum.GetValues<CustomerStatus>().Select(s => new StatusCount(s, byStatus.GetValueOrDefault(s)))],
-            [.. Enum.GetValues<CustomerSource>().Select(s => new SourceCount(s, bySource.GetValueOrDefault(s)))]);
+        return CustomerStats.Of(byStatus, bySource);
     }
 }

@@ -69,9 +69,7 @@ public sealed class CaptureLeadHandler(IRepository<Lead> leads, ITenantContext t
 public sealed class OpenLeadByEmailSpecification : TenantSpecification<Lead>, ILocksForChange
 {
     public OpenLeadByEmailSpecification(ITenantContext tenant, string normalizedEmail) : base(tenant) =>
-        Query.Where(l => l.NormalizedEmail == normalizedEmail
-                         && (l.Status == LeadStatus.New || l.Status == LeadStatus.Nurturing
-                             || l.Status == LeadStatus.Engaged || l.Status == LeadStatus.Qualified))
+        Query.Where(LeadCriteria.OpenWithEmail(normalizedEmail))
             .OrderByDescending(l => l.CapturedAt)
             .Take(1);
 }

@@ -14,6 +14,6 @@ public sealed class GetTenantSettingsHandler(IReadRepository<Tenant> tenants, IT
     {
         var current = await tenants.FirstOrDefaultAsync(new CurrentTenantSpecification(tenant), cancellationToken)
             ?? throw new NotFoundException(nameof(Tenant), tenant.TenantId);
-        return new TenantSettingsDto(current.Id, current.Name, current.Slug, current.Status, current.RecordVisibility, current.PasswordlessSignIn, current.Version);
+        return new TenantSettingsDto(current.Id, current.Name, current.Slug, current.Status, current.RecordVisibility, current.PasswordlessSignIn, current.Recommendations, current.Version);
     }
 }

@@ -19,10 +19,13 @@ public sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         builder.Property(a => a.FromValue).HasMaxLength(Activity.ValueMaxLength);
         builder.Property(a => a.ToValue).HasMaxLength(Activity.ValueMaxLength);
 
-        // Newest first, the list's order and the dashboard's date range; a record's timeline (and the update that makes
-        // its entries follow a new assignee); an actor's entries.
+        // Newest first, the list's order and the dashboard's date range; a record's timeline, by its id alone (ids are
+        // unique across record types; also the update that makes its entries follow a new assignee); an actor's
+        // entries; a member's entries under owner-only visibility (owned or assigned, a bitmap OR of the two).
         builder.HasIndex(a => new { a.TenantId, a.OccurredAt, a.Id }).IsDescending(false, true, true);
-        builder.HasIndex(a => new { a.TenantId, a.RecordType, a.RecordId, a.OccurredAt });
+        builder.HasIndex(a => new { a.TenantId, a.RecordId, a.OccurredAt });
         builder.HasIndex(a => new { a.TenantId, a.Actor, a.OccurredAt });
+        builder.HasIndex(a => new { a.TenantId, a.OwnerId });
+        builder.HasIndex(a => new { a.TenantId, a.AssigneeId });
     }
 }

@@ -25,6 +25,8 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         builder.Property(l => l.Tags).IsRequired();
         builder.Property(l => l.Notes).HasMaxLength(FieldLengths.Notes);
         builder.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+        // A number, New 0 to Converted 4, so the funnel counts "reached at least" with >=.
+        builder.Property(l => l.FurthestStage).HasConversion<short>();
         builder.Property(l => l.LostReason).HasMaxLength(Lead.LostReasonMaxLength);
         builder.Property(l => l.SearchText).IsRequired();
         builder.Ignore(l => l.IsOpen);
@@ -33,7 +35,7 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // created in the migration (docs/decisions/0020).
         // The "updated" order, COALESCE(updated_at, created_at) then id, has an expression index of its own in the
         // migration (LeadListIndexes), as the customers' recent view does.
-        builder.HasIndex(l => new { l.TenantId, l.CapturedAt });
+        builder.HasIndex(l => new { l.TenantId, l.CapturedAt }).IncludeProperties(l => l.FurthestStage);
         builder.HasIndex(l => new { l.TenantId, l.LastName, l.FirstName });
         // The converted customer is a composite foreign key (tenant_id, converted_customer_id) made in the migration:
         // ON DELETE SET NULL (converted_customer_id) clears the link alone, which EF Core cannot express.

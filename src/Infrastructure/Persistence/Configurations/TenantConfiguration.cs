@@ -20,6 +20,8 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>, IDec
         builder.HasIndex(t => t.Slug).IsUnique().HasDatabaseName(SlugIndex);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
+        // The recommendation thresholds are three columns; existing tenants get the defaults in the migration.
+        builder.Ignore(t => t.Recommendations);
         // The tenant's outbox counter (Infrastructure/Outbox): not domain state, so a shadow property.
         builder.Property<long>(Outbox.OutboxWriter.SequenceProperty);
     }

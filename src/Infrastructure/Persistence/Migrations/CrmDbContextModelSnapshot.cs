@@ -95,6 +95,12 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasAlternateKey("TenantId", "Id")
                         .HasName("ak_activities_tenant_id_id");
 
+                    b.HasIndex("TenantId", "AssigneeId")
+                        .HasDatabaseName("ix_activities_tenant_id_assignee_id");
+
+                    b.HasIndex("TenantId", "OwnerId")
+                        .HasDatabaseName("ix_activities_tenant_id_owner_id");
+
                     b.HasIndex("TenantId", "Actor", "OccurredAt")
                         .HasDatabaseName("ix_activities_tenant_id_actor_occurred_at");
 
@@ -102,8 +108,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_activities_tenant_id_occurred_at_id");
 
-                    b.HasIndex("TenantId", "RecordType", "RecordId", "OccurredAt")
-                        .HasDatabaseName("ix_activities_tenant_id_record_type_record_id_occurred_at");
+                    b.HasIndex("TenantId", "RecordId", "OccurredAt")
+                        .HasDatabaseName("ix_activities_tenant_id_record_id_occurred_at");
 
                     b.ToTable("activities", (string)null);
                 });
@@ -359,6 +365,15 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "UpdatedAt")
                         .HasDatabaseName("ix_customers_tenant_id_updated_at");
 
+                    b.HasIndex("TenantId", "TotalRevenue", "Id")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_customers_tenant_id_total_revenue_id");
+
+                    b.HasIndex(new[] { "TenantId", "Status", "Source" }, "ix_customers_tenant_id_status_source_revenue")
+                        .HasDatabaseName("ix_customers_tenant_id_status_source_revenue");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "Status", "Source" }, "ix_customers_tenant_id_status_source_revenue"), new[] { "TotalRevenue" });
+
                     b.ToTable("customers");
                 });
 
@@ -404,6 +419,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("first_name");
+
+                    b.Property<short>("FurthestStage")
+                        .HasColumnType("smallint")
+                        .HasColumnName("furthest_stage");
 
                     b.Property<string>("Interest")
                         .HasMaxLength(1000)
@@ -505,6 +524,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "CapturedAt")
                         .HasDatabaseName("ix_leads_tenant_id_captured_at");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "CapturedAt"), new[] { "FurthestStage" });
+
                     b.HasIndex("TenantId", "ConvertedCustomerId")
                         .HasDatabaseName("ix_leads_tenant_id_converted_customer_id");
 
@@ -578,6 +599,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("admins_changed_at");
 
+                    b.Property<int>("CheckInWithinDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_in_within_days");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -586,6 +611,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("created_by");
+
+                    b.Property<int>("FollowUpAfterDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("follow_up_after_days");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -618,6 +647,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<int>("TopRevenuePercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("top_revenue_percent");
 
                     b.Property<DateTimeOffset?>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

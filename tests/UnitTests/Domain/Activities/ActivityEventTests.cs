@@ -62,8 +62,26 @@ public sealed class ActivityEventTests
         contact.Unlink();
 
         Assert.Equal(
-            [ActivityActions.Linked, ActivityActions.Updated, ActivityActions.Assigned, ActivityActions.Linked],
+            [ActivityActions.Linked, ActivityActions.Updated, ActivityActions.Assigned, ActivityActions.Linked, ActivityActions.Updated],
             contact.DomainEvents.OfType<IActivityEvent>().Select(e => e.Describe("Ann Smith")!.Action));
+    }
+
+    [Fact]
+    public void Relinking_a_primary_contact_says_it_is_no_longer_primary()
+    {
+        var first = NewCustomer();
+        var second = NewCustomer();
+        var contact = Contact.Create(TestData.TenantA, new ContactDetails("Ann", "Smith"), TestData.UserId);
+        contact.LinkTo(first);
+        contact.MakePrimary();
+        contact.ClearDomainEvents();
+
+        contact.LinkTo(second);
+
+        Assert.False(contact.IsPrimary);
+        Assert.Equal(2, contact.DomainEvents.Count);
+        Assert.Equal(new ContactLinked(TestData.TenantA, contact.Id, second.Id), contact.DomainEvents.First());
+        Assert.Equal(["isPrimary"], Assert.IsType<ContactUpdated>(contact.DomainEvents.Last()).Fields);
     }
 
     [Fact]

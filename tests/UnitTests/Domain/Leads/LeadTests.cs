@@ -195,14 +195,14 @@ public sealed class LeadTests
         Assert.Equal(("Ada", "Lovelace", "ada@engine.test", "Analytical"), (lead.FirstName, lead.LastName, lead.Email, lead.CompanyName));
         Assert.Equal(LeadSource.WebForm, lead.Source);
         Assert.Equal(("+1 555", "Engines", (VolumeTier?)VolumeTier.High), (lead.Phone, lead.Interest, lead.VolumeTier));
-        Assert.Equal(["fair-2026", "referral"], lead.Tags);
+        Assert.Equal(["referral", "fair-2026"], lead.Tags);
         Assert.Equal(later, lead.LastCapturedAt);
         Assert.Equal(Captured, lead.CapturedAt);
         Assert.Equal(new LeadRecaptured(TestData.TenantA, lead.Id, LeadSource.Referral), Assert.Single(lead.DomainEvents));
 
         lead.Recapture(new LeadDetails("Ada", "Lovelace"), LeadSource.WebForm, [], Captured.AddDays(1));
         Assert.Equal(later, lead.LastCapturedAt);
-        Assert.Equal(["fair-2026", "referral", "web-form"], lead.Tags);
+        Assert.Equal(["referral", "fair-2026", "web-form"], lead.Tags);
     }
 
     [Theory]
@@ -215,5 +215,34 @@ public sealed class LeadTests
             lead.ConvertTo(lead.NewCustomer());
 
         Assert.Equal("lead-closed", Assert.Throws<DomainRuleException>(() => lead.Recapture(new LeadDetails("A", "B"), LeadSource.WebForm, [], Captured)).Rule);
+    }
+
+    [Fact]
+    public void The_furthest_stage_only_moves_forward_a_loss_or_a_step_back_keeps_it_and_a_conversion_ends_it()
+    {
+        var lead = NewLead();
+        Assert.Equal(LeadStatus.New, lead.FurthestStage);
+        lead.MoveTo(LeadStatus.Engaged);
+        lead.MoveTo(LeadStatus.Nurturing);
+        Assert.Equal(LeadStatus.Engaged, lead.FurthestStage);
+        lead.MoveTo(LeadStatus.Lost, "No budget");
+        Assert.Equal(LeadStatus.Engaged, lead.FurthestStage);
+        lead.MoveTo(LeadStatus.Nurturing);
+        lead.ConvertTo(lead.NewCustomer());
+        Assert.Equal(LeadStatus.Converted, lead.FurthestStage);
+    }
+
+    [Fact]
+    public void A_recapture_of_a_lead_at_its_tag_limit_is_kept_and_empty_notes_are_filled()
+    {
+        var lead = NewLead();
+        lead.AddTags(Enumerable.Range(1, CrmTenancy.Domain.Customers.CustomerTags.MaxPerCustomer).Select(i => $"tag{i}"));
+
+        lead.Recapture(new LeadDetails("Ada", "Lovelace", Notes: "Asked for a demo"), LeadSource.Referral, ["one more"], Captured.AddDays(1));
+
+        Assert.Equal(CrmTenancy.Domain.Customers.CustomerTags.MaxPerCustomer, lead.Tags.Length);
+        Assert.DoesNotContain("referral", lead.Tags);
+        Assert.Equal("Asked for a demo", lead.Notes);
+        Assert.Equal(Captured.AddDays(1), lead.LastCapturedAt);
     }
 }

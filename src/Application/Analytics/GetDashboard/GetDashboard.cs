@@ -1,0 +1,42 @@
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common.Messaging;
+using FluentValidation;
+using MediatR;
+
+namespace CrmTenancy.Application.Analytics.GetDashboard;
+
+/// <summary>
+/// The dashboard for the caller's tenant (a member under owner-only visibility: the records they may see). The range
+/// (from inclusive, to exclusive) covers the funnel, the leads captured per week and the activities per day; it defaults
+/// to the 30 days before now and spans at most <see cref="MaxRangeDays"/> days.
+/// </summary>
+public sealed record GetDashboard(DateTimeOffset? From = null, DateTimeOffset? To = null) : IQuery<DashboardDto>
+{
+    public const int DefaultRangeDays = 30;
+    public const int MaxRangeDays = 366;
+}
+
+public sealed class GetDashboardValidator : AbstractValidator<GetDashboard>
+{
+    public GetDashboardValidator()
+    {
+        RuleFor(x => x.To).GreaterThan(x => x.From).When(x => x.From is not null && x.To is not null)
+            .WithMessage("'to' must be after 'from'.");
+        RuleFor(x => x).Must(x => x.From is null || x.To is null || (x.To.Value - x.From.Value).TotalDays <= GetDashboard.MaxRangeDays)
+            .WithMessage($"The range spans at most {GetDashboard.MaxRangeDays} days.").OverridePropertyName("to");
+    }
+}
+
+public sealed class GetDashboardHandler(IAnalyticsReadStore analytics, TimeProvider clock) : IRequestHandler<GetDashboard, DashboardDto>
+{
+    public Task<DashboardDto> Handle(GetDashboard request, CancellationToken cancellationToken)
+    {
+        var to = request.To ?? (request.From is { } start ? Min(start.AddDays(GetDashboard.DefaultRangeDays), clock.GetUtcNow()) : clock.GetUtcNow());
+        var from = request.From ?? to.AddDays(-GetDashboard.DefaultRangeDays);
+        if (to <= from)
+            to = from.AddDays(GetDashboard.DefaultRangeDays);
+        return analytics.ReadDashboardAsync(from, to, cancellationToken);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}

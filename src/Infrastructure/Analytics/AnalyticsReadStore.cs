@@ -1,0 +1,150 @@
+using System.Data.Common;
+using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Analytics;
+using CrmTenancy.Application.Customers.GetCustomerStats;
+using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.Leads;
+using CrmTenancy.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrmTenancy.Infrastructure.Analytics;
+
+/// <summary>
+/// The dashboard in one round trip: five aggregate statements in one batch on the request's own connection (its
+/// <c>set_config</c> and row-level security apply as to every read), each bound to the tenant by parameter and, for a
+/// member under owner-only visibility, to the records they own or are assigned. Every statement is served by an index
+/// (docs/performance.md has the plans): counts and revenue by status and source and the leads' funnel from covering
+/// indexes, the top customers from the revenue index, the activities from their time index.
+/// </summary>
+public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) : IAnalyticsReadStore
+{
+    public async Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var owner = tenant.OwnerScope;
+        // $1 the tenant, $2 the member (owner-only), then the range. The owner criterion is left out of the text, not
+        // made "always true", so the admins' statements keep one plan.
+        var visible = owner is null ? "" : " AND (owner_id = $2 OR assignee_id = $2)";
+        var (fromParameter, toParameter) = owner is null ? ("$2", "$3") : ("$3", "$4");
+        var range = (string column) => $" AND {column} >= {fromParameter} AND {column} < {toParameter}";
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+            };
+            Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(total_revenue), 0) FROM customers WHERE tenant_id = $1{visible} GROUP BY status, source", owner);
+            Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner);
+            Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible} GROUP BY status", owner);
+            Add(batch, $"""
+                SELECT date_trunc('week', captured_at, 'UTC'), count(*)::int,
+                       count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Nurturing})::int,
+                       count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Engaged})::int,
+                       count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Converted})::int
+                FROM leads WHERE tenant_id = $1{visible}{range("captured_at")} GROUP BY 1 ORDER BY 1
+                """, owner, from, to);
+            Add(batch, $"SELECT date_trunc('day', occurred_at, 'UTC'), count(*)::int FROM activities WHERE tenant_id = $1{visible}{range("occurred_at")} GROUP BY 1 ORDER BY 1",
+                owner, from, to);
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var customers = await ReadCustomersAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            var top = new List<CustomerRevenue>();
+            while (await reader.ReadAsync(cancellationToken))
+                top.Add(new CustomerRevenue(reader.GetGuid(0), reader.GetString(1), reader.GetDecimal(2)));
+            await reader.NextResultAsync(cancellationToken);
+            var leads = new Dictionary<LeadStatus, int>();
+            while (await reader.ReadAsync(cancellationToken))
+                leads[Enum.Parse<LeadStatus>(reader.GetString(0))] = reader.GetInt32(1);
+            await reader.NextResultAsync(cancellationToken);
+            var weeks = new Dictionary<DateOnly, int>();
+            int captured = 0, nurturing = 0, engaged = 0, converted = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                weeks[DateOnly.FromDateTime(reader.GetDateTime(0))] = reader.GetInt32(1);
+                captured += reader.GetInt32(1);
+                nurturing += reader.GetInt32(2);
+                engaged += reader.GetInt32(3);
+                converted += reader.GetInt32(4);
+            }
+            await reader.NextResultAsync(cancellationToken);
+            var days = new Dictionary<DateOnly, int>();
+            while (await reader.ReadAsync(cancellationToken))
+                days[DateOnly.FromDateTime(reader.GetDateTime(0))] = reader.GetInt32(1);
+
+            return new DashboardDto(from, to, customers.Stats, new RevenueSummary(customers.Revenue, top),
+                new LeadSummary(leads.Values.Sum(), [.. Enum.GetValues<LeadStatus>().Select(s => new LeadStatusCount(s, leads.GetValueOrDefault(s)))]),
+                Funnel(captured, nurturing, engaged, converted),
+                [.. Weeks(from, to).Select(w => new WeekCount(w, weeks.GetValueOrDefault(w)))],
+                [.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))]);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private void Add(NpgsqlBatch batch, string sql, Guid? owner, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = tenant.TenantId });
+        if (owner is { } member)
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = member });
+        if (from is { } start && to is { } end)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = start.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = end.UtcDateTime });
+        }
+        batch.BatchCommands.Add(command);
+    }
+
+    private static async Task<(CustomerStats Stats, decimal Revenue)> ReadCustomersAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var byStatus = new Dictionary<CustomerStatus, int>();
+        var bySource = new Dictionary<CustomerSource, int>();
+        var revenue = 0m;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var status = Enum.Parse<CustomerStatus>(reader.GetString(0));
+            var source = Enum.Parse<CustomerSource>(reader.GetString(1));
+            var count = reader.GetInt32(2);
+            byStatus[status] = byStatus.GetValueOrDefault(status) + count;
+            bySource[source] = bySource.GetValueOrDefault(source) + count;
+            revenue += reader.GetDecimal(3);
+        }
+        return (CustomerStats.Of(byStatus, bySource), revenue);
+    }
+
+    private static LeadFunnel Funnel(int captured, int nurturing, int engaged, int converted)
+    {
+        static double? Rate(int count, int of) => of == 0 ? null : Math.Round((double)count / of, 4);
+        return new LeadFunnel([
+            new FunnelStage("captured", captured, null, null),
+            new FunnelStage("nurturing", nurturing, Rate(nurturing, captured), Rate(nurturing, captured)),
+            new FunnelStage("engaged", engaged, Rate(engaged, nurturing), Rate(engaged, captured)),
+            new FunnelStage("converted", converted, Rate(converted, engaged), Rate(converted, captured)),
+        ]);
+    }
+
+    /// <summary>The Mondays (UTC) of the weeks the range touches.</summary>
+    private static IEnumerable<DateOnly> Weeks(DateTimeOffset from, DateTimeOffset to)
+    {
+        var first = DateOnly.FromDateTime(from.UtcDateTime);
+        first = first.AddDays(-(((int)first.DayOfWeek + 6) % 7));
+        var last = DateOnly.FromDateTime(to.UtcDateTime.AddTicks(-1));
+        for (var week = first; week <= last; week = week.AddDays(7))
+            yield return week;
+    }
+
+    /// <summary>The days (UTC) the range touches.</summary>
+    private static IEnumerable<DateOnly> Days(DateTimeOffset from, DateTimeOffset to)
+    {
+        var last = DateOnly.FromDateTime(to.UtcDateTime.AddTicks(-1));
+        for (var day = DateOnly.FromDateTime(from.UtcDateTime); day <= last; day = day.AddDays(1))
+            yield return day;
+    }
+}
