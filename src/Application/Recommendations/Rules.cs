@@ -57,16 +57,21 @@ public sealed class AssignOwnerRule : IRecommendationRule
     {
         if (facts.AssigneeId is not null || facts.TotalRevenue <= 0 || facts.CustomerCount == 0)
             return null;
-        // In the top N percent: fewer than N percent of the customers have more revenue (at least the very first is in).
+        // In the top N percent: its rank (1 + the customers with more revenue) is within N percent of the customers,
+        // and the very first always is (of 11 customers, the top 10% is the first alone).
         var rank = facts.CustomersWithMoreRevenue + 1;
-        var inTop = facts.CustomersWithMoreRevenue * 100 < facts.CustomerCount * settings.TopRevenuePercent;
+        var inTop = rank == 1 || (long)rank * 100 <= (long)facts.CustomerCount * settings.TopRevenuePercent;
         return !inTop ? null : new Recommendation("assign-owner",
             $"This customer's revenue ranks {rank} of {facts.CustomerCount}, in the top {settings.TopRevenuePercent}%, and nobody is assigned.",
             new Dictionary<string, object?> { ["totalRevenue"] = facts.TotalRevenue, ["revenueRank"] = rank, ["customerCount"] = facts.CustomerCount, ["topPercent"] = settings.TopRevenuePercent });
     }
 }
 
-/// <summary>No primary contact: add one (or make one of the contacts primary).</summary>
+/// <summary>
+/// No primary contact the caller may see: add one (or make one of the contacts primary); not for a churned customer.
+/// Under owner-only visibility a primary contact of someone else's is not seen; making another primary then answers 409
+/// (one primary per customer), never a second one.
+/// </summary>
 public sealed class AddPrimaryContactRule : IRecommendationRule
 {
     public Recommendation? Evaluate(CustomerFacts facts, RecommendationSettings settings, DateTimeOffset now) =>
@@ -91,7 +96,8 @@ public sealed class CheckInRule : IRecommendationRule
     {
         if (facts.Status != CustomerStatus.Inactive || facts.LastPurchaseDate is not { } purchased)
             return null;
-        var days = DateOnly.FromDateTime(now.UtcDateTime).DayNumber - purchased.DayNumber;
+        // A purchase may be recorded for tomorrow (a time zone ahead): that is zero days ago, not minus one.
+        var days = Math.Max(0, DateOnly.FromDateTime(now.UtcDateTime).DayNumber - purchased.DayNumber);
         return days > settings.CheckInWithinDays ? null : new Recommendation("check-in",
             $"The customer is inactive but bought {days} days ago; check in while the relationship is warm.",
             new Dictionary<string, object?> { ["lastPurchaseDate"] = purchased, ["daysSincePurchase"] = days, ["thresholdDays"] = settings.CheckInWithinDays });

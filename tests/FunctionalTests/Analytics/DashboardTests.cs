@@ -131,6 +131,9 @@ public sealed class DashboardTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("?from=yesterday", "from")]
     [InlineData("?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to")]
     [InlineData("?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
+    [InlineData("?to=0001-01-10T00:00:00Z", "to")]
+    [InlineData("?from=9999-12-20T00:00:00Z", "from")]
+    [InlineData("?from=9999-12-28T00:00:00Z&to=9999-12-29T00:00:00Z", "from")]
     public async Task A_range_outside_the_contract_is_a_400_naming_it(string query, string field)
     {
         using var response = await A.GetAsync("/api/analytics/dashboard" + query);

@@ -18,8 +18,15 @@ public sealed record GetDashboard(DateTimeOffset? From = null, DateTimeOffset? T
 
 public sealed class GetDashboardValidator : AbstractValidator<GetDashboard>
 {
+    /// <summary>Dates a dashboard can be asked about; anything else is a 400 (and far from the calendar's edges).</summary>
+    private static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero), Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public GetDashboardValidator()
     {
+        RuleFor(x => x.From).InclusiveBetween(Earliest, Latest).When(x => x.From is not null)
+            .WithMessage("'from' must be between 1900 and 9000.");
+        RuleFor(x => x.To).InclusiveBetween(Earliest, Latest).When(x => x.To is not null)
+            .WithMessage("'to' must be between 1900 and 9000.");
         RuleFor(x => x.To).GreaterThan(x => x.From).When(x => x.From is not null && x.To is not null)
             .WithMessage("'to' must be after 'from'.");
         RuleFor(x => x).Must(x => x.From is null || x.To is null || (x.To.Value - x.From.Value).TotalDays <= GetDashboard.MaxRangeDays)

@@ -35,8 +35,9 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });
         builder.HasIndex(c => new { c.TenantId, c.UpdatedAt });
         builder.HasIndex(c => new { c.TenantId, c.Status });
-        // The dashboard: counts and revenue by status and source from the index alone, and the top customers by revenue.
-        builder.HasIndex(c => new { c.TenantId, c.Status, c.Source }, "ix_customers_tenant_id_status_source_revenue").IncludeProperties(c => c.TotalRevenue);
+        // The dashboard: counts and revenue by status and source come from an index alone, over a generated column of
+        // the revenue in cents (summing bigint is several times faster than numeric), both made in the DashboardSpeed
+        // migration, which EF Core does not model; and the top customers by revenue from this one.
         builder.HasIndex(c => new { c.TenantId, c.TotalRevenue, c.Id }).IsDescending(false, true, false);
         builder.HasIndex(c => new { c.TenantId, c.AssigneeId });
         builder.HasIndex(c => new { c.TenantId, c.Tags }).HasMethod("gin");

@@ -25,11 +25,17 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 nullable: false,
                 defaultValue: (short)0);
 
-            // Existing leads reached at least their present stage (a lost lead's earlier stages are not known: New).
+            // Existing leads reached their present stage, or the furthest one their timeline's status moves name (the
+            // activities exist from the migration before this one); a lost lead without such history counts as New.
             migrationBuilder.Sql("""
                 ALTER TABLE leads NO FORCE ROW LEVEL SECURITY;
-                UPDATE leads SET furthest_stage = CASE status
-                    WHEN 'Nurturing' THEN 1 WHEN 'Engaged' THEN 2 WHEN 'Qualified' THEN 3 WHEN 'Converted' THEN 4 ELSE 0 END;
+                ALTER TABLE activities NO FORCE ROW LEVEL SECURITY;
+                UPDATE leads l SET furthest_stage = greatest(
+                    CASE l.status WHEN 'Nurturing' THEN 1 WHEN 'Engaged' THEN 2 WHEN 'Qualified' THEN 3 WHEN 'Converted' THEN 4 ELSE 0 END,
+                    coalesce((SELECT max(CASE a.to_value WHEN 'Nurturing' THEN 1 WHEN 'Engaged' THEN 2 WHEN 'Qualified' THEN 3 WHEN 'Converted' THEN 4 ELSE 0 END)
+                              FROM activities a
+                              WHERE a.tenant_id = l.tenant_id AND a.record_id = l.id AND a.action = 'statusChanged'), 0));
+                ALTER TABLE activities FORCE ROW LEVEL SECURITY;
                 ALTER TABLE leads FORCE ROW LEVEL SECURITY;
                 """);
 

@@ -369,11 +369,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .IsDescending(false, true, false)
                         .HasDatabaseName("ix_customers_tenant_id_total_revenue_id");
 
-                    b.HasIndex(new[] { "TenantId", "Status", "Source" }, "ix_customers_tenant_id_status_source_revenue")
-                        .HasDatabaseName("ix_customers_tenant_id_status_source_revenue");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "Status", "Source" }, "ix_customers_tenant_id_status_source_revenue"), new[] { "TotalRevenue" });
-
                     b.ToTable("customers");
                 });
 

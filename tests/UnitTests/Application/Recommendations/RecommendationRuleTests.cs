@@ -40,6 +40,8 @@ public sealed class RecommendationRuleTests
     [InlineData(9, 100, true)]   // tenth of a hundred: in the top 10%
     [InlineData(10, 100, false)] // eleventh
     [InlineData(0, 1, true)]     // the only customer with revenue
+    [InlineData(1, 11, false)]   // second of eleven: 18%, not in the top 10%
+    [InlineData(1, 20, true)]    // second of twenty: exactly 10%
     public void Assign_an_owner_to_an_unassigned_customer_in_the_top_revenue_percent(int more, int count, bool expected)
     {
         var recommendation = new AssignOwnerRule().Evaluate(Facts(revenue: 5000, more: more, count: count), Settings, Now);
