@@ -64,7 +64,8 @@ TOKEN=$(bench_token $BASE)
 echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\"" > /tmp/crm-dashboard.lua
 echo "acme: $(psql "$DB" -c "select count(*) from customers where tenant_id = '$TA'") customers, $(psql "$DB" -c "select count(*) from leads where tenant_id = '$TA'") leads, $(psql "$DB" -c "select count(*) from activities where tenant_id = '$TA'") activities; tenants: $(psql "$DB" -c "select count(*) from tenants")"
 YEAR_FROM=$(date -u -d '-365 days' +%Y-%m-%dT00:00:00Z)
-URLS=("/api/analytics/dashboard" "/api/analytics/dashboard?from=$YEAR_FROM")
+YEAR_TO=$(date -u -d '+1 day' +%Y-%m-%dT00:00:00Z)
+URLS=("/api/analytics/dashboard" "/api/analytics/dashboard?from=$YEAR_FROM&to=$YEAR_TO")
 for url in "${URLS[@]}"; do
   wrk -t1 -c1 -d3s -s /tmp/crm-dashboard.lua "$BASE$url" >/dev/null
   result=$(wrk -t1 -c1 -d"$DURATION" --latency -s /tmp/crm-dashboard.lua "$BASE$url")

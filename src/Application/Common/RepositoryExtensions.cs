@@ -16,8 +16,15 @@ public static class RepositoryExtensions
         this IRepository<T> repository, ITenantContext tenant, Guid id, int? expectedVersion, CancellationToken cancellationToken)
         where T : AggregateRoot, ITenantOwned
     {
-        var entity = await repository.FirstOrDefaultAsync(new ByIdSpecification<T>(tenant, id), cancellationToken)
-            ?? throw new NotFoundException(typeof(T).Name, id);
+        var entity = await repository.FirstOrDefaultAsync(new ByIdSpecification<T>(tenant, id), cancellationToken);
+        if (entity is null)
+        {
+            // A record shared with the tenant that the member neither owns nor is assigned: they may read it, not change it.
+            if (tenant.OwnerScope is not null && typeof(IOwnedRecord).IsAssignableFrom(typeof(T))
+                && await repository.AnyAsync(new ReadByIdSpecification<T>(tenant, id), cancellationToken))
+                throw new ForbiddenException($"This {typeof(T).Name.ToLowerInvariant()} is shared with the team for reading; only its owner, its assignee or an administrator changes it.");
+            throw new NotFoundException(typeof(T).Name, id);
+        }
         repository.ExpectVersion(entity, expectedVersion);
         return entity;
     }

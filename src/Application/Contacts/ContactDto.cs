@@ -18,6 +18,8 @@ public sealed class ContactDto : IProjection<Contact, ContactDto>, IVersioned
     public bool IsPrimary { get; init; }
     public Guid? OwnerId { get; init; }
     public Guid? AssigneeId { get; init; }
+    /// <summary>Shared with the whole tenant: every member reads it under owner-only visibility.</summary>
+    public bool Shared { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }

@@ -21,6 +21,8 @@ public sealed class CustomerDto : IProjection<Customer, CustomerDto>, IVersioned
     public DateOnly? LastPurchaseDate { get; init; }
     public Guid? OwnerId { get; init; }
     public Guid? AssigneeId { get; init; }
+    /// <summary>Shared with the whole tenant: every member reads it under owner-only visibility.</summary>
+    public bool Shared { get; init; }
     public string? Notes { get; init; }
     public int ContactCount { get; init; }
     public DateTimeOffset CreatedAt { get; init; }

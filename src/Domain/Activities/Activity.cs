@@ -38,6 +38,8 @@ public sealed class Activity : Entity, IOwnedRecord
     public Guid? OwnerId { get; private set; }
     /// <summary>The record's assignee, kept equal to it.</summary>
     public Guid? AssigneeId { get; private set; }
+    /// <summary>Whether the record is shared with the tenant, kept equal to it.</summary>
+    public bool Shared { get; private set; }
 
     public static Activity Record(Guid tenantId, string actor, string recordType, Guid recordId, ActivityDescription description,
         IOwnedRecord? owned, DateTimeOffset at) => new()
@@ -54,6 +56,7 @@ public sealed class Activity : Entity, IOwnedRecord
         ToValue = Cut(description.To, ValueMaxLength),
         OwnerId = owned?.OwnerId,
         AssigneeId = owned?.AssigneeId,
+        Shared = owned?.Shared ?? false,
     };
 
     /// <summary>The record name of an aggregate type: its class name in camel case (<c>Customer</c> is <c>customer</c>).</summary>
@@ -98,6 +101,8 @@ public static class ActivityActions
     public const string Contacted = "contacted";
     public const string PurchaseRecorded = "purchaseRecorded";
     public const string Linked = "linked";
+    public const string Shared = "shared";
+    public const string Unshared = "unshared";
     public const string Deleted = "deleted";
 }
 

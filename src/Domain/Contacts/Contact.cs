@@ -48,7 +48,7 @@ public sealed record ContactDeleted(Guid TenantId, Guid ContactId) : IIntegratio
 /// through <see cref="NormalizedEmail"/>; a contact links at most to one customer of its own tenant,
 /// and is the primary contact of that customer at most once per customer (the handler clears the others).
 /// </summary>
-public sealed class Contact : AggregateRoot, IOwnedRecord, IActivitySubject
+public sealed class Contact : AggregateRoot, IShareable, IActivitySubject
 {
     public const int NameMaxLength = 100;
     public const int TitleMaxLength = 100;
@@ -69,6 +69,14 @@ public sealed class Contact : AggregateRoot, IOwnedRecord, IActivitySubject
     public bool IsPrimary { get; private set; }
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
+    public bool Shared { get; private set; }
+
+    public void ShareWithTenant(bool shared)
+    {
+        if (shared != Shared)
+            Raise(new SharingChanged(TenantId, Id, Shared = shared));
+    }
 
     public static Contact Create(Guid tenantId, ContactDetails details, Guid? ownerId)
     {

@@ -5,7 +5,7 @@ using CrmTenancy.Domain.Contacts;
 namespace CrmTenancy.Domain.Customers;
 
 /// <summary>An organisation or person a tenant sells to.</summary>
-public sealed class Customer : AggregateRoot, IOwnedRecord, IActivitySubject
+public sealed class Customer : AggregateRoot, IShareable, IActivitySubject
 {
     public const int NameMaxLength = FieldLengths.Name;
     public const int CompanyNameMaxLength = FieldLengths.Name;
@@ -40,6 +40,14 @@ public sealed class Customer : AggregateRoot, IOwnedRecord, IActivitySubject
     /// <summary>The user who created the record; none when an integration created it.</summary>
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
+    public bool Shared { get; private set; }
+
+    public void ShareWithTenant(bool shared)
+    {
+        if (shared != Shared)
+            Raise(new SharingChanged(TenantId, Id, Shared = shared));
+    }
     public string? Notes { get; private set; }
 
     /// <summary>

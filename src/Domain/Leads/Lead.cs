@@ -8,7 +8,7 @@ namespace CrmTenancy.Domain.Leads;
 /// A person who may become a customer: captured, worked through the pipeline (New, Nurturing, Engaged, Qualified),
 /// and then converted or lost. Owned and assigned like a customer, so record visibility applies to it alike.
 /// </summary>
-public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
+public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
 {
     public const int NameMaxLength = 100;
     public const int CompanyMaxLength = FieldLengths.Name;
@@ -32,6 +32,14 @@ public sealed class Lead : AggregateRoot, IOwnedRecord, IActivitySubject
     /// <summary>The user who created the lead; none when an integration captured it.</summary>
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
+    public bool Shared { get; private set; }
+
+    public void ShareWithTenant(bool shared)
+    {
+        if (shared != Shared)
+            Raise(new SharingChanged(TenantId, Id, Shared = shared));
+    }
     public string? Notes { get; private set; }
     public LeadStatus Status { get; private set; }
     /// <summary>

@@ -148,7 +148,10 @@ public sealed class CrmDbContext : DbContext
         return Expression.Lambda(Expression.Equal(Expression.Property(entity, nameof(ITenantOwned.TenantId)), current), entity);
     }
 
-    /// <summary><c>e => CurrentOwnerScope == null || e.OwnerId == CurrentOwnerScope || e.AssigneeId == CurrentOwnerScope</c>.</summary>
+    /// <summary>
+    /// <c>e => CurrentOwnerScope == null || e.OwnerId == CurrentOwnerScope || e.AssigneeId == CurrentOwnerScope || e.Shared</c>:
+    /// what a member reads (a navigation such as a customer's contacts); changes go through the specifications' stricter criterion.
+    /// </summary>
     private LambdaExpression OwnerFilterFor(Type entityType)
     {
         var entity = Expression.Parameter(entityType, "e");
@@ -156,8 +159,10 @@ public sealed class CrmDbContext : DbContext
         var body = Expression.OrElse(
             Expression.Equal(owner, Expression.Constant(null, typeof(Guid?))),
             Expression.OrElse(
-                Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.OwnerId)), owner),
-                Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.AssigneeId)), owner)));
+                Expression.OrElse(
+                    Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.OwnerId)), owner),
+                    Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.AssigneeId)), owner)),
+                Expression.Property(entity, nameof(IOwnedRecord.Shared))));
         return Expression.Lambda(body, entity);
     }
 }

@@ -25,6 +25,7 @@ public sealed class Contacts : IEndpointGroup
         read.MapGet("", List).WithName("ListContacts");
         read.MapGet("{id:guid}", Get).WithName("GetContact");
         read.MapTimeline<Contact>();
+        write.MapSharing(id => new GetContact(id));
         write.MapPost("", Create).WithName("CreateContact");
         write.MapPut("{id:guid}", Update).WithName("UpdateContact");
         write.MapDelete("{id:guid}", Delete).WithName("DeleteContact");

@@ -32,6 +32,7 @@ public sealed class Customers : IEndpointGroup
         read.MapGet("", List).WithName("ListCustomers");
         read.MapGet("{id:guid}", Get).WithName("GetCustomer");
         read.MapTimeline<Customer>();
+        write.MapSharing(id => new GetCustomer(id));
         read.MapGet("{id:guid}/recommendations", Recommendations).WithName("GetCustomerRecommendations");
         read.MapGet("stats", Stats).WithName("GetCustomerStats");
         write.MapPost("", Create).WithName("CreateCustomer");

@@ -31,6 +31,7 @@ public sealed class Leads : IEndpointGroup
         read.MapGet("", List).WithName("ListLeads");
         read.MapGet("{id:guid}", Get).WithName("GetLead");
         read.MapTimeline<Lead>();
+        write.MapSharing(id => new GetLead(id));
         write.MapPost("", Create).WithName("CreateLead");
         write.MapPut("{id:guid}", Update).WithName("UpdateLead");
         write.MapDelete("{id:guid}", Delete).WithName("DeleteLead");

@@ -26,11 +26,13 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
     {
         TenantId = tenant.TenantId;
         Query.Where(TenantCriterion(TenantId));
-        // Record visibility sits next to the tenant criterion, so lists, search, get, update and delete all obey it.
+        // Record visibility sits next to the tenant criterion, so lists, search, get, update and delete all obey it. A
+        // record shared with the tenant is read by every member, and changed only by its owner or assignee: a
+        // specification that loads rows to change them (ILocksForChange) leaves shared records out.
         if (typeof(IOwnedRecord).IsAssignableFrom(typeof(T)) && tenant.OwnerScope is { } owner)
         {
             OwnerScope = owner;
-            Query.Where(OwnerCriterion(owner));
+            Query.Where(OwnerCriterion(owner, includeShared: this is not ILocksForChange));
         }
     }
 
@@ -38,15 +40,20 @@ public abstract class TenantSpecification<T> : Specification<T>, ITenantScopedSp
 
     public Guid? OwnerScope { get; }
 
-    /// <summary><c>e.OwnerId == user || e.AssigneeId == user</c>, the user sent as a parameter like the tenant.</summary>
-    private static Expression<Func<T, bool>> OwnerCriterion(Guid userId)
+    /// <summary>
+    /// <c>e.OwnerId == user || e.AssigneeId == user</c> (and <c>|| e.Shared</c> for reading), the user sent as a
+    /// parameter like the tenant.
+    /// </summary>
+    private static Expression<Func<T, bool>> OwnerCriterion(Guid userId, bool includeShared)
     {
         var entity = Expression.Parameter(typeof(T), "e");
         var user = Expression.Convert(
             Expression.Property(Expression.Constant(new TenantParameter(userId)), nameof(TenantParameter.Value)), typeof(Guid?));
-        var body = Expression.OrElse(
+        Expression body = Expression.OrElse(
             Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.OwnerId)), user),
             Expression.Equal(Expression.Property(entity, nameof(IOwnedRecord.AssigneeId)), user));
+        if (includeShared)
+            body = Expression.OrElse(body, Expression.Property(entity, nameof(IOwnedRecord.Shared)));
         return Expression.Lambda<Func<T, bool>>(body, entity);
     }
 

@@ -22,6 +22,8 @@ public sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         // Newest first, the list's order and the dashboard's date range; a record's timeline, by its id alone (ids are
         // unique across record types; also the update that makes its entries follow a new assignee); an actor's
         // entries; a member's entries under owner-only visibility (owned or assigned, a bitmap OR of the two).
+        // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        builder.HasIndex(a => a.TenantId, "ix_activities_shared").HasFilter("shared");
         builder.HasIndex(a => new { a.TenantId, a.OccurredAt, a.Id }).IsDescending(false, true, true);
         // The dashboard's activities per day: a generated column occurred_on (the UTC day) and its index
         // (tenant_id, occurred_on), made in the DashboardSpeed migration: grouping reads the index alone, in order.

@@ -44,6 +44,8 @@ public sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>, ID
             .OnDelete(DeleteBehavior.Restrict);
 
         // Email is unique per tenant, case-insensitively (the same email may exist in another tenant).
+        // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        builder.HasIndex(c => c.TenantId, "ix_contacts_shared").HasFilter("shared");
         builder.HasIndex(c => new { c.TenantId, c.NormalizedEmail }).IsUnique().HasFilter("normalized_email IS NOT NULL")
             .HasDatabaseName(EmailIndex);
         builder.HasIndex(c => new { c.TenantId, c.LastName, c.FirstName });

@@ -31,6 +31,8 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
 
         // Every index leads with tenant_id. The trigram index for search, (tenant_id, search_text gin_trgm_ops), is
         // created in the migration, like the contacts' (tenant_id, lower(column)) ones (docs/decisions/0009).
+        // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        builder.HasIndex(c => c.TenantId, "ix_customers_shared").HasFilter("shared");
         builder.HasIndex(c => new { c.TenantId, c.Name });
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });
         builder.HasIndex(c => new { c.TenantId, c.UpdatedAt });

@@ -35,6 +35,8 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // created in the migration (docs/decisions/0020).
         // The "updated" order, COALESCE(updated_at, created_at) then id, has an expression index of its own in the
         // migration (LeadListIndexes), as the customers' recent view does.
+        // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        builder.HasIndex(l => l.TenantId, "ix_leads_shared").HasFilter("shared");
         builder.HasIndex(l => new { l.TenantId, l.CapturedAt }).IncludeProperties(l => l.FurthestStage);
         builder.HasIndex(l => new { l.TenantId, l.LastName, l.FirstName });
         // The converted customer is a composite foreign key (tenant_id, converted_customer_id) made in the migration:

@@ -74,6 +74,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("record_type");
 
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
+
                     b.Property<string>("Summary")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -110,6 +114,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TenantId", "RecordId", "OccurredAt")
                         .HasDatabaseName("ix_activities_tenant_id_record_id_occurred_at");
+
+                    b.HasIndex(new[] { "TenantId" }, "ix_activities_shared")
+                        .HasDatabaseName("ix_activities_shared")
+                        .HasFilter("shared");
 
                     b.ToTable("activities", (string)null);
                 });
@@ -177,6 +185,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("phone");
 
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
@@ -222,6 +234,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TenantId", "LastName", "FirstName")
                         .HasDatabaseName("ix_contacts_tenant_id_last_name_first_name");
+
+                    b.HasIndex(new[] { "TenantId" }, "ix_contacts_shared")
+                        .HasDatabaseName("ix_contacts_shared")
+                        .HasFilter("shared");
 
                     b.ToTable("contacts");
                 });
@@ -293,6 +309,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("search_text");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -368,6 +388,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "TotalRevenue", "Id")
                         .IsDescending(false, true, false)
                         .HasDatabaseName("ix_customers_tenant_id_total_revenue_id");
+
+                    b.HasIndex(new[] { "TenantId" }, "ix_customers_shared")
+                        .HasDatabaseName("ix_customers_shared")
+                        .HasFilter("shared");
 
                     b.ToTable("customers");
                 });
@@ -467,6 +491,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("search_text");
 
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -537,6 +565,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TenantId", "LastName", "FirstName")
                         .HasDatabaseName("ix_leads_tenant_id_last_name_first_name");
+
+                    b.HasIndex(new[] { "TenantId" }, "ix_leads_shared")
+                        .HasDatabaseName("ix_leads_shared")
+                        .HasFilter("shared");
 
                     b.ToTable("leads", (string)null);
                 });

@@ -1,4 +1,5 @@
 using CrmTenancy.Domain.Activities;
+using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Leads;
@@ -107,6 +108,20 @@ public sealed class ActivityEventTests
         Assert.Equal(Activity.ValueMaxLength, entry.ToValue!.Length);
         Assert.Equal((TestData.UserId, TestData.UserId), (entry.OwnerId!.Value, entry.AssigneeId!.Value));
         Assert.Equal("customer", Activity.RecordTypeOf(typeof(Customer)));
+    }
+
+    [Fact]
+    public void Sharing_raises_one_entry_per_change_and_the_entry_takes_the_records_sharing()
+    {
+        var customer = NewCustomer();
+        customer.ShareWithTenant(true);
+        customer.ShareWithTenant(true);
+        customer.ShareWithTenant(false);
+
+        Assert.Equal([new SharingChanged(TestData.TenantA, customer.Id, true), new SharingChanged(TestData.TenantA, customer.Id, false)], customer.DomainEvents);
+        Assert.Equal(ActivityActions.Unshared, ((SharingChanged)customer.DomainEvents.Last()).Describe("Acme").Action);
+        customer.ShareWithTenant(true);
+        Assert.True(Activity.Record(TestData.TenantA, "job", "customer", customer.Id, new ActivityDescription("shared", "s"), customer, DateTimeOffset.UnixEpoch).Shared);
     }
 
     private sealed class TaggedComparer : IEqualityComparer<object>
