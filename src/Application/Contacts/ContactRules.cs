@@ -1,6 +1,7 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Errors;
+using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
@@ -52,7 +53,11 @@ internal static class ContactRules
             throw ContactConflicts.EmailTaken.ToException();
     }
 
-    /// <summary>Links the contact to the requested customer of the same tenant, or unlinks it; a foreign id is not found.</summary>
+    /// <summary>
+    /// Links the contact to the requested customer of the same tenant, or unlinks it; a foreign id, or one the caller may
+    /// not read, is not found. Linking changes the contact, not the customer: a customer shared with the tenant may be
+    /// linked to by a member who only reads it, and a contact already linked to it stays so.
+    /// </summary>
     public static async Task LinkAsync(
         this Contact contact, Guid? customerId, IRepository<Customer> customers, ITenantContext tenant, CancellationToken cancellationToken)
     {
@@ -61,6 +66,9 @@ internal static class ContactRules
             contact.Unlink();
             return;
         }
-        contact.LinkTo(await customers.LoadForChangeAsync(tenant, id, expectedVersion: null, cancellationToken));
+        if (contact.CustomerId == id)
+            return;
+        contact.LinkTo(await customers.FirstOrDefaultAsync(new ReadByIdSpecification<Customer>(tenant, id), cancellationToken)
+                       ?? throw new NotFoundException(nameof(Customer), id));
     }
 }

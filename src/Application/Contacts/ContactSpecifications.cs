@@ -5,8 +5,12 @@ using CrmTenancy.Domain.Contacts;
 
 namespace CrmTenancy.Application.Contacts;
 
-/// <summary>The contacts linked to one customer, tracked (for unlinking or clearing the primary flag).</summary>
-public sealed class ContactsOfCustomerSpecification : TenantSpecification<Contact>
+/// <summary>
+/// The contacts linked to one customer, tracked and locked (for unlinking or clearing the primary flag): those the
+/// caller may change, so a member never changes a contact shared with them (what is left refuses the change instead:
+/// the one-primary constraint, the customer's foreign key).
+/// </summary>
+public sealed class ContactsOfCustomerSpecification : TenantSpecification<Contact>, ILocksForChange
 {
     public ContactsOfCustomerSpecification(ITenantContext tenant, Guid customerId, bool primaryOnly = false) : base(tenant)
     {

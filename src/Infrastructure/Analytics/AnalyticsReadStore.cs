@@ -14,14 +14,14 @@ using NpgsqlTypes;
 namespace CrmTenancy.Infrastructure.Analytics;
 
 /// <summary>
-/// The dashboard in two batches run at once: the customers' two statements on a second pooled context, the leads' and
-/// activities' three on the request's own connection (on both, <c>set_config</c> and row-level security apply as to
-/// every read), each bound to the tenant by parameter and, for a member under owner-only visibility, to the records
-/// they own, are assigned or that are shared. Every statement is served by an index
+/// The dashboard in one round trip: five aggregate statements in one batch on the request's own connection (its
+/// <c>set_config</c> and row-level security apply as to every read), each bound to the tenant by parameter and, for a
+/// member under owner-only visibility, to the records they own, are assigned or that are shared. (Two batches at once
+/// on two connections were measured slower on this 2-core machine, and would hold two pooled connections a request.) Every statement is served by an index
 /// (docs/performance.md has the plans): counts and revenue by status and source and the leads' funnel from covering
 /// indexes, the top customers from the revenue index, the activities from their time index.
 /// </summary>
-public sealed class AnalyticsReadStore(CrmDbContext db, IDbContextFactory<CrmDbContext> contexts, ITenantContext tenant) : IAnalyticsReadStore
+public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) : IAnalyticsReadStore
 {
     public async Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -32,25 +32,24 @@ public sealed class AnalyticsReadStore(CrmDbContext db, IDbContextFactory<CrmDbC
         var (fromParameter, toParameter) = owner is null ? ("$2", "$3") : ("$3", "$4");
         var range = (string column) => $" AND {column} >= {fromParameter} AND {column} < {toParameter}";
 
-        // Two halves at once on two connections (the customers on a context leased from the pool for this, the leads
-        // and activities on the request's own): the request waits for the slower half, not for both in turn.
-        await using var second = contexts.CreateDbContext().Bind(tenant, actor: null);
-        var customersHalf = QueryAsync(second, batch =>
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            // One snapshot for the five statements (repeatable read), read only, and no parallel workers: on a machine
+            // this size a parallel sequential scan was chosen over the index-only scans and took twice as long. BEGIN
+            // rides on the batch; COMMIT is one more round trip.
+            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
+            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
+            if (own is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
+            }
             // Revenue is summed in cents (the generated bigint column revenue_cents, in the covering index).
             Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = $1{visible} GROUP BY status, source", owner);
             Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner);
-        }, async reader =>
-        {
-            var customers = await ReadCustomersAsync(reader, cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            var top = new List<CustomerRevenue>();
-            while (await reader.ReadAsync(cancellationToken))
-                top.Add(new CustomerRevenue(reader.GetGuid(0), reader.GetString(1), reader.GetDecimal(2)));
-            return (customers.Stats, new RevenueSummary(customers.Revenue, top));
-        }, cancellationToken);
-        var leadsHalf = QueryAsync(db, batch =>
-        {
             Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible} GROUP BY status", owner);
             Add(batch, $"""
                 SELECT date_trunc('week', captured_at, 'UTC'), count(*)::int,
@@ -62,8 +61,14 @@ public sealed class AnalyticsReadStore(CrmDbContext db, IDbContextFactory<CrmDbC
             // Whole UTC days, from from's day to the day of to's last instant: occurred_on is the generated UTC day.
             Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {fromParameter} AND occurred_on <= {toParameter} GROUP BY 1 ORDER BY 1",
                 owner, FirstDay(from), LastDay(to));
-        }, async reader =>
-        {
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var customers = await ReadCustomersAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            var top = new List<CustomerRevenue>();
+            while (await reader.ReadAsync(cancellationToken))
+                top.Add(new CustomerRevenue(reader.GetGuid(0), reader.GetString(1), reader.GetDecimal(2)));
+            await reader.NextResultAsync(cancellationToken);
             var leads = new Dictionary<LeadStatus, int>();
             while (await reader.ReadAsync(cancellationToken))
                 leads[Enum.Parse<LeadStatus>(reader.GetString(0))] = reader.GetInt32(1);
@@ -82,48 +87,19 @@ public sealed class AnalyticsReadStore(CrmDbContext db, IDbContextFactory<CrmDbC
             var days = new Dictionary<DateOnly, int>();
             while (await reader.ReadAsync(cancellationToken))
                 days[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt32(1);
-            return (new LeadSummary(leads.Values.Sum(), [.. Enum.GetValues<LeadStatus>().Select(s => new LeadStatusCount(s, leads.GetValueOrDefault(s)))]),
-                Funnel(captured, nurturing, engaged, converted),
-                (IReadOnlyList<WeekCount>)[.. Weeks(from, to).Select(w => new WeekCount(w, weeks.GetValueOrDefault(w)))],
-                (IReadOnlyList<DayCount>)[.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))]);
-        }, cancellationToken);
-        await Task.WhenAll(customersHalf, leadsHalf);
-        var (stats, revenue) = await customersHalf;
-        var (leadSummary, funnel, perWeek, perDay) = await leadsHalf;
-        return new DashboardDto(from, to, stats, revenue, leadSummary, funnel, perWeek, perDay);
-    }
-
-    /// <summary>
-    /// One batch on <paramref name="context"/>'s connection (its <c>set_config</c> and row-level security apply), in a
-    /// read-only repeatable-read transaction (one snapshot for the batch) without parallel workers: on a machine this
-    /// size a parallel sequential scan was chosen over the index-only scans and took twice as long. BEGIN rides on the
-    /// batch; COMMIT is one more round trip.
-    /// </summary>
-    private static async Task<T> QueryAsync<T>(CrmDbContext context, Action<NpgsqlBatch> build, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
-    {
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var connection = (NpgsqlConnection)context.Database.GetDbConnection();
-            var outer = (NpgsqlTransaction?)context.Database.CurrentTransaction?.GetDbTransaction();
-            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
-            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
-            if (own is not null)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
-            }
-            build(batch);
-            T result;
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-                result = await read(reader);
+            await reader.CloseAsync();
             if (own is not null)
                 await own.CommitAsync(cancellationToken);
-            return result;
+
+            return new DashboardDto(from, to, customers.Stats, new RevenueSummary(customers.Revenue, top),
+                new LeadSummary(leads.Values.Sum(), [.. Enum.GetValues<LeadStatus>().Select(s => new LeadStatusCount(s, leads.GetValueOrDefault(s)))]),
+                Funnel(captured, nurturing, engaged, converted),
+                [.. Weeks(from, to).Select(w => new WeekCount(w, weeks.GetValueOrDefault(w)))],
+                [.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))]);
         }
         finally
         {
-            await context.Database.CloseConnectionAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -87,6 +87,33 @@ public sealed class SharingTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_member_links_a_contact_to_a_shared_customer_but_never_changes_the_shared_primary_contact()
+    {
+        var (admin, m1, m2) = await OwnerOnlyTeamAsync();
+        var customer = (await CreateCustomerAsync(m2, new { name = "Shared account", source = "web" })).GetProperty("id").GetString();
+        var theirs = (await CreateContactAsync(m2, new { firstName = "Their", lastName = "Primary", customerId = customer })).GetProperty("id").GetString();
+        await OkAsync(m2.PostAsync($"/api/contacts/{theirs}/primary", null));
+        await OkAsync(m2.PutAsJsonAsync($"/api/customers/{customer}/sharing", new { shared = true }));
+        await OkAsync(m2.PutAsJsonAsync($"/api/contacts/{theirs}/sharing", new { shared = true }));
+        var before = await Json(await m2.GetAsync($"/api/contacts/{theirs}"));
+
+        var mine = (await CreateContactAsync(m1, new { firstName = "My", lastName = "Contact", customerId = customer })).GetProperty("id").GetString();
+        using (var update = await m1.PutAsJsonAsync($"/api/contacts/{mine}", new { firstName = "My", lastName = "Renamed", customerId = customer, type = "client" }))
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        using (var primary = await m1.PostAsync($"/api/contacts/{mine}/primary", null))
+            await AssertProblemAsync(primary, HttpStatusCode.Conflict);
+        using (var deleteShared = await m1.DeleteAsync($"/api/customers/{customer}"))
+            await AssertProblemAsync(deleteShared, HttpStatusCode.Forbidden, "forbidden");
+
+        var after = await Json(await m2.GetAsync($"/api/contacts/{theirs}"));
+        Assert.True(after.GetProperty("isPrimary").GetBoolean());
+        Assert.Equal(before.GetProperty("version").GetInt32(), after.GetProperty("version").GetInt32());
+        admin.Dispose();
+        m1.Dispose();
+        m2.Dispose();
+    }
+
+    [Fact]
     public async Task Another_tenant_gets_404_and_bad_bodies_are_400s_that_change_nothing()
     {
         var id = (await CreateCustomerAsync(A, new { name = "Acme", source = "web" })).GetProperty("id").GetString();
