@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TenantGuardBehaviour<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(CompanyReferenceBehaviour<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
 
         services.AddScoped<Abstractions.IRecordDirectory, Activities.RecordDirectory>();

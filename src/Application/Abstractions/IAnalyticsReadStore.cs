@@ -8,5 +8,6 @@ namespace CrmTenancy.Application.Abstractions;
 /// </summary>
 public interface IAnalyticsReadStore
 {
-    Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>The dashboard over the range; with <paramref name="companyId"/>, the customers and leads of that company.</summary>
+    Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, Guid? companyId, CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace CrmTenancy.Application.Customers;
 /// one set of validation rules and one mapping to the domain's <see cref="CustomerDetails"/>. A field left out of the
 /// JSON body keeps the default here (empty), which the validator refuses where it is required.
 /// </summary>
-public abstract record CustomerInput
+public abstract record CustomerInput : Common.Messaging.ICompanyReference
 {
     public string Name { get; init; } = "";
     public string? Email { get; init; }
@@ -20,6 +20,8 @@ public abstract record CustomerInput
     public string? Website { get; init; }
     public string? Notes { get; init; }
     public CustomerSource Source { get; init; } = CustomerSource.Direct;
+    /// <summary>The tenant's company (business unit) the customer belongs to; another tenant's is a 404.</summary>
+    public Guid? CompanyId { get; init; }
 }
 
 internal static class CustomerRules
@@ -36,10 +38,11 @@ internal static class CustomerRules
             .When(x => !string.IsNullOrEmpty(x.Website)).WithMessage("'Website' must be an absolute http or https URL.");
         validator.RuleFor(x => x.Notes).MaximumLength(FieldLengths.Notes);
         validator.RuleFor(x => x.Source).IsInEnum();
+        validator.RuleFor(x => x.CompanyId).NotEqual(Guid.Empty);
     }
 
     public static CustomerDetails ToDetails(this CustomerInput input) =>
-        new(input.Name, input.Email, input.Phone, input.CompanyName, input.Industry, input.CompanySize, input.Website, input.Notes);
+        new(input.Name, input.Email, input.Phone, input.CompanyName, input.Industry, input.CompanySize, input.Website, input.Notes, input.CompanyId);
 
     private static bool BeHttpUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

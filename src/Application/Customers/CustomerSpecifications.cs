@@ -21,7 +21,8 @@ public sealed record CustomerFilter(
     Guid? AssigneeId = null,
     string? Search = null,
     CustomerSort Sort = CustomerSort.Name,
-    SortDirection Direction = SortDirection.Asc);
+    SortDirection Direction = SortDirection.Asc,
+    Guid? CompanyId = null);
 
 /// <summary>
 /// The customer list: filters, a text search over the customer's name, email and company and over its contacts'
@@ -37,6 +38,8 @@ public sealed class CustomerListSpecification : TenantSpecification<Customer>
             Query.Where(c => c.Source == source);
         if (filter.AssigneeId is { } assignee)
             Query.Where(c => c.AssigneeId == assignee);
+        if (filter.CompanyId is { } company)
+            Query.Where(c => c.CompanyId == company);
         if (!string.IsNullOrWhiteSpace(filter.Tag))
         {
             var tag = CustomerTags.Normalise(filter.Tag);

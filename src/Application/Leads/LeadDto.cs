@@ -18,6 +18,8 @@ public sealed class LeadDto : IProjection<Lead, LeadDto>, IVersioned
     public string[] Tags { get; init; } = [];
     public Guid? OwnerId { get; init; }
     public Guid? AssigneeId { get; init; }
+    /// <summary>The tenant's company (business unit) the record belongs to, if any.</summary>
+    public Guid? CompanyId { get; init; }
     /// <summary>Shared with the whole tenant: every member reads it under owner-only visibility.</summary>
     public bool Shared { get; init; }
     public string? Notes { get; init; }

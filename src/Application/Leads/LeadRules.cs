@@ -10,7 +10,7 @@ namespace CrmTenancy.Application.Leads;
 /// A lead's descriptive fields as the API takes them: the one definition create and update derive from, with one set
 /// of validation rules and one mapping to the domain's <see cref="LeadDetails"/>.
 /// </summary>
-public abstract record LeadInput
+public abstract record LeadInput : Common.Messaging.ICompanyReference
 {
     public string FirstName { get; init; } = "";
     public string LastName { get; init; } = "";
@@ -21,6 +21,8 @@ public abstract record LeadInput
     public VolumeTier? VolumeTier { get; init; }
     public string? Notes { get; init; }
     public LeadSource Source { get; init; } = LeadSource.Manual;
+    /// <summary>The tenant's company (business unit) the lead belongs to; another tenant's is a 404.</summary>
+    public Guid? CompanyId { get; init; }
 }
 
 internal static class LeadRules
@@ -36,6 +38,7 @@ internal static class LeadRules
         validator.RuleFor(x => x.VolumeTier).IsInEnum();
         validator.RuleFor(x => x.Notes).MaximumLength(FieldLengths.Notes);
         validator.RuleFor(x => x.Source).IsInEnum();
+        validator.RuleFor(x => x.CompanyId).NotEqual(Guid.Empty);
     }
 
     /// <summary>The tags a new or captured lead starts with: at most as many as a lead holds, each a valid tag.</summary>
@@ -47,5 +50,5 @@ internal static class LeadRules
     }
 
     public static LeadDetails ToDetails(this LeadInput input) =>
-        new(input.FirstName, input.LastName, input.Email, input.Phone, input.CompanyName, input.Interest, input.VolumeTier, input.Notes);
+        new(input.FirstName, input.LastName, input.Email, input.Phone, input.CompanyName, input.Interest, input.VolumeTier, input.Notes, input.CompanyId);
 }

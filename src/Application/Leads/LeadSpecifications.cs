@@ -32,7 +32,8 @@ public sealed record LeadFilter(
     Guid? AssigneeId = null,
     string? Search = null,
     LeadSort Sort = LeadSort.Captured,
-    SortDirection Direction = SortDirection.Desc);
+    SortDirection Direction = SortDirection.Desc,
+    Guid? CompanyId = null);
 
 /// <summary>
 /// The lead list: filters, a text search over the lead's names, email and company (its search text, which holds
@@ -51,6 +52,8 @@ public sealed class LeadListSpecification : TenantSpecification<Lead>
             Query.Where(l => l.VolumeTier == tier);
         if (filter.AssigneeId is { } assignee)
             Query.Where(l => l.AssigneeId == assignee);
+        if (filter.CompanyId is { } company)
+            Query.Where(l => l.CompanyId == company);
         if (!string.IsNullOrWhiteSpace(filter.Tag))
         {
             var tag = CustomerTags.Normalise(filter.Tag);

@@ -40,6 +40,8 @@ public sealed class Customer : AggregateRoot, IShareable, IActivitySubject
     /// <summary>The user who created the record; none when an integration created it.</summary>
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>The tenant's company (business unit) the record belongs to, if any.</summary>
+    public Guid? CompanyId { get; private set; }
     /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
     public bool Shared { get; private set; }
 
@@ -94,7 +96,7 @@ public sealed class Customer : AggregateRoot, IShareable, IActivitySubject
             Raise(new CustomerUpdated(TenantId, Id, changed));
     }
 
-    private CustomerDetails Details() => new(Name, Email, Phone, CompanyName, Industry, CompanySize, Website, Notes);
+    private CustomerDetails Details() => new(Name, Email, Phone, CompanyName, Industry, CompanySize, Website, Notes, CompanyId);
 
     public void ChangeStatus(CustomerStatus to)
     {
@@ -154,6 +156,7 @@ public sealed class Customer : AggregateRoot, IShareable, IActivitySubject
     private void Apply(CustomerDetails details)
     {
         Name = Guard.Required(details.Name, NameMaxLength, "name");
+        CompanyId = details.CompanyId;
         Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
         Phone = Guard.Optional(details.Phone, FieldLengths.Phone, "phone");
         CompanyName = Guard.Optional(details.CompanyName, CompanyNameMaxLength, "companyName");
@@ -174,4 +177,5 @@ public sealed record CustomerDetails(
     string? Industry = null,
     CompanySize? CompanySize = null,
     string? Website = null,
-    string? Notes = null);
+    string? Notes = null,
+    Guid? CompanyId = null);

@@ -32,6 +32,8 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
     /// <summary>The user who created the lead; none when an integration captured it.</summary>
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>The tenant's company (business unit) the record belongs to, if any.</summary>
+    public Guid? CompanyId { get; private set; }
     /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
     public bool Shared { get; private set; }
 
@@ -100,6 +102,7 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
         Interest ??= Guard.Optional(details.Interest, InterestMaxLength, "interest");
         VolumeTier ??= details.VolumeTier;
         Notes ??= Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
+        CompanyId ??= details.CompanyId;
         // A lead at its tag limit is still captured: the source's tag first, then the form's, as many as fit.
         foreach (var tag in tags.Prepend(SourceTag(source)).Select(CustomerTags.Normalise).Distinct())
         {
@@ -130,7 +133,7 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
             Raise(new LeadUpdated(TenantId, Id, changed));
     }
 
-    private LeadDetails Details() => new(FirstName, LastName, Email, Phone, CompanyName, Interest, VolumeTier, Notes);
+    private LeadDetails Details() => new(FirstName, LastName, Email, Phone, CompanyName, Interest, VolumeTier, Notes, CompanyId);
 
     /// <summary>
     /// Moves the lead in the pipeline. Between open stages it may go forward to any later one or back to any earlier
@@ -225,7 +228,7 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
     public Customer NewCustomer()
     {
         var customer = Customer.Create(TenantId,
-            new CustomerDetails(CustomerName(), Email, Phone, CompanyName, Notes: Notes),
+            new CustomerDetails(CustomerName(), Email, Phone, CompanyName, Notes: Notes, CompanyId: CompanyId),
             CustomerSourceOf(Source), OwnerId);
         customer.AssignTo(AssigneeId);
         if (Tags.Length > 0)
@@ -261,6 +264,7 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
     private void Apply(LeadDetails details)
     {
         FirstName = Guard.Required(details.FirstName, NameMaxLength, "firstName");
+        CompanyId = details.CompanyId;
         LastName = Guard.Required(details.LastName, NameMaxLength, "lastName");
         Email = Guard.Optional(details.Email, FieldLengths.Email, "email");
         NormalizedEmail = EmailAddress.NormalizeOptional(Email);
@@ -285,4 +289,5 @@ public sealed record LeadDetails(
     string? CompanyName = null,
     string? Interest = null,
     VolumeTier? VolumeTier = null,
-    string? Notes = null);
+    string? Notes = null,
+    Guid? CompanyId = null);

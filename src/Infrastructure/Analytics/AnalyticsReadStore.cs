@@ -23,13 +23,16 @@ namespace CrmTenancy.Infrastructure.Analytics;
 /// </summary>
 public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) : IAnalyticsReadStore
 {
-    public async Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<DashboardDto> ReadDashboardAsync(DateTimeOffset from, DateTimeOffset to, Guid? companyId, CancellationToken cancellationToken)
     {
         var owner = tenant.OwnerScope;
-        // $1 the tenant, $2 the member (owner-only), then the range. The owner criterion is left out of the text, not
-        // made "always true", so the admins' statements keep one plan.
-        var visible = owner is null ? "" : " AND (owner_id = $2 OR assignee_id = $2 OR shared)";
-        var (fromParameter, toParameter) = owner is null ? ("$2", "$3") : ("$3", "$4");
+        // $1 the tenant, then the member (owner-only), then the company, then the range: each criterion is in the text
+        // only when it applies, not made "always true", so each shape keeps one plan.
+        var next = 2;
+        var visible = owner is null ? "" : $" AND (owner_id = ${next} OR assignee_id = ${next++} OR shared)";
+        var ofCompany = companyId is null ? "" : $" AND company_id = ${next++}";
+        var (fromParameter, toParameter) = ($"${next}", $"${next + 1}");
+        _company = companyId;
         var range = (string column) => $" AND {column} >= {fromParameter} AND {column} < {toParameter}";
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -48,19 +51,21 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
             }
             // Revenue is summed in cents (the generated bigint column revenue_cents, in the covering index).
-            Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = $1{visible} GROUP BY status, source", owner);
-            Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner);
-            Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible} GROUP BY status", owner);
+            Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status, source", owner);
+            Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible}{ofCompany} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner);
+            Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status", owner);
             Add(batch, $"""
                 SELECT date_trunc('week', captured_at, 'UTC'), count(*)::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Nurturing})::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Engaged})::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Converted})::int
-                FROM leads WHERE tenant_id = $1{visible}{range("captured_at")} GROUP BY 1 ORDER BY 1
+                FROM leads WHERE tenant_id = $1{visible}{ofCompany}{range("captured_at")} GROUP BY 1 ORDER BY 1
                 """, owner, from, to);
             // Whole UTC days, from from's day to the day of to's last instant: occurred_on is the generated UTC day.
-            Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {fromParameter} AND occurred_on <= {toParameter} GROUP BY 1 ORDER BY 1",
-                owner, FirstDay(from), LastDay(to));
+            // The whole timeline's (activities have no company), so its parameters are numbered without the company's.
+            var (firstDay, lastDay) = companyId is null ? (fromParameter, toParameter) : ($"${next - 1}", $"${next}");
+            Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {firstDay} AND occurred_on <= {lastDay} GROUP BY 1 ORDER BY 1",
+                owner, FirstDay(from), LastDay(to), withCompany: false);
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var customers = await ReadCustomersAsync(reader, cancellationToken);
@@ -113,22 +118,27 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         batch.BatchCommands.Add(command);
     }
 
-    private void Add(NpgsqlBatch batch, string sql, Guid? owner, DateOnly from, DateOnly to)
+    private void Add(NpgsqlBatch batch, string sql, Guid? owner, DateOnly from, DateOnly to, bool withCompany)
     {
-        var command = Command(sql, owner);
+        var command = Command(sql, owner, withCompany);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = from });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = to });
         batch.BatchCommands.Add(command);
     }
 
-    private NpgsqlBatchCommand Command(string sql, Guid? owner)
+    private NpgsqlBatchCommand Command(string sql, Guid? owner, bool withCompany = true)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = tenant.TenantId });
         if (owner is { } member)
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = member });
+        if (withCompany && _company is { } company)
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = company });
         return command;
     }
+
+    /// <summary>The company the statements being built are for (a scoped store serves one request).</summary>
+    private Guid? _company;
 
     private static DateOnly FirstDay(DateTimeOffset from) => DateOnly.FromDateTime(from.UtcDateTime);
 

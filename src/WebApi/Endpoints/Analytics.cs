@@ -14,6 +14,7 @@ public sealed class Analytics : IEndpointGroup
     }
 
     /// <summary>The tenant dashboard; <c>from</c> (inclusive) and <c>to</c> (exclusive) bound the funnel, the weekly captures and the daily activities (default: the last 30 days).</summary>
-    public static Task<DashboardDto> Dashboard(IMediator mediator, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
-        mediator.Send(new GetDashboard(from, to), cancellationToken);
+    public static Task<DashboardDto> Dashboard(IMediator mediator, CancellationToken cancellationToken,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, Guid? companyId = null) =>
+        mediator.Send(new GetDashboard(from, to, companyId), cancellationToken);
 }

@@ -49,7 +49,7 @@ public sealed class Customers : IEndpointGroup
         IMediator mediator, CancellationToken cancellationToken,
         string? status = null, string? source = null, string? tag = null, Guid? assigneeId = null,
         string? search = null, string? sort = null, string? direction = null,
-        int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        int page = 1, int pageSize = Paging.DefaultPageSize, Guid? companyId = null) =>
         mediator.Send(new ListCustomers(
             new CustomerFilter(
                 QueryEnum.Parse<CustomerStatus>(status, nameof(status)),
@@ -58,12 +58,13 @@ public sealed class Customers : IEndpointGroup
                 assigneeId,
                 search,
                 QueryEnum.Parse<CustomerSort>(sort, nameof(sort)) ?? CustomerSort.Name,
-                QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Asc),
+                QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Asc,
+                companyId),
             page,
             pageSize), cancellationToken);
 
-    public static Task<CustomerStats> Stats(IMediator mediator, CancellationToken cancellationToken) =>
-        mediator.Send(new GetCustomerStats(), cancellationToken);
+    public static Task<CustomerStats> Stats(IMediator mediator, CancellationToken cancellationToken, Guid? companyId = null) =>
+        mediator.Send(new GetCustomerStats(companyId), cancellationToken);
 
     public static Task<IResult> Get(Guid id, IMediator mediator, HttpContext context) =>
         Resources.Read(mediator, context, new GetCustomer(id));

@@ -63,7 +63,7 @@ public sealed class Leads : IEndpointGroup
         IMediator mediator, CancellationToken cancellationToken,
         string? status = null, string? source = null, string? tag = null, string? volumeTier = null, Guid? assigneeId = null,
         string? search = null, string? sort = null, string? direction = null,
-        int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        int page = 1, int pageSize = Paging.DefaultPageSize, Guid? companyId = null) =>
         mediator.Send(new ListLeads(
             new LeadFilter(
                 QueryEnum.Parse<LeadStatus>(status, nameof(status)),
@@ -73,7 +73,8 @@ public sealed class Leads : IEndpointGroup
                 assigneeId,
                 search,
                 QueryEnum.Parse<LeadSort>(sort, nameof(sort)) ?? LeadSort.Captured,
-                QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Desc),
+                QueryEnum.Parse<SortDirection>(direction, nameof(direction)) ?? SortDirection.Desc,
+                companyId),
             page,
             pageSize), cancellationToken);
 

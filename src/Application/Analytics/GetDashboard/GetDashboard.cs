@@ -8,9 +8,10 @@ namespace CrmTenancy.Application.Analytics.GetDashboard;
 /// <summary>
 /// The dashboard for the caller's tenant (a member under owner-only visibility: the records they may see). The range
 /// (from inclusive, to exclusive) covers the funnel, the leads captured per week and the activities per day; it defaults
-/// to the 30 days before now and spans at most <see cref="MaxRangeDays"/> days.
+/// to the 30 days before now and spans at most <see cref="MaxRangeDays"/> days. With a company, the customers and leads
+/// are that company's (the activities per day stay the caller's whole timeline).
 /// </summary>
-public sealed record GetDashboard(DateTimeOffset? From = null, DateTimeOffset? To = null) : IQuery<DashboardDto>
+public sealed record GetDashboard(DateTimeOffset? From = null, DateTimeOffset? To = null, Guid? CompanyId = null) : IQuery<DashboardDto>
 {
     public const int DefaultRangeDays = 30;
     public const int MaxRangeDays = 366;
@@ -42,7 +43,7 @@ public sealed class GetDashboardHandler(IAnalyticsReadStore analytics, TimeProvi
         var from = request.From ?? to.AddDays(-GetDashboard.DefaultRangeDays);
         if (to <= from)
             to = from.AddDays(GetDashboard.DefaultRangeDays);
-        return analytics.ReadDashboardAsync(from, to, cancellationToken);
+        return analytics.ReadDashboardAsync(from, to, request.CompanyId, cancellationToken);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

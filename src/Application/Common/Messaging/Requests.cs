@@ -61,3 +61,9 @@ public interface IGetById<TEntity, TDto> : IQuery<TDto> where TDto : Mapping.IPr
 {
     Guid Id { get; }
 }
+
+/// <summary>A request that places a record in one of the tenant's companies; the pipeline checks the company exists for the caller.</summary>
+public interface ICompanyReference
+{
+    Guid? CompanyId { get; }
+}

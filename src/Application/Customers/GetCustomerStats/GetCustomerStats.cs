@@ -1,3 +1,4 @@
+using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Messaging;
 using CrmTenancy.Application.Common.Specifications;
@@ -6,8 +7,8 @@ using MediatR;
 
 namespace CrmTenancy.Application.Customers.GetCustomerStats;
 
-/// <summary>The tenant's customers counted: in all, by status and by source (only the records the caller may see).</summary>
-public sealed record GetCustomerStats : IQuery<CustomerStats>;
+/// <summary>The tenant's customers counted: in all, by status and by source (only the records the caller may see), of one company if asked.</summary>
+public sealed record GetCustomerStats(Guid? CompanyId = null) : IQuery<CustomerStats>;
 
 /// <summary>Every status and every source is listed, in their declared order, with zero where no customer has it.</summary>
 public sealed record CustomerStats(int Total, IReadOnlyList<StatusCount> ByStatus, IReadOnlyList<SourceCount> BySource)
@@ -23,15 +24,22 @@ public sealed record StatusCount(CustomerStatus Status, int Count);
 
 public sealed record SourceCount(CustomerSource Source, int Count);
 
-/// <summary>All the tenant's customers the caller may see (the tenant and owner criteria alone).</summary>
-public sealed class AllCustomersSpecification(ITenantContext tenant) : TenantSpecification<Customer>(tenant);
+/// <summary>All the tenant's customers the caller may see (the tenant and owner criteria alone), or those of one company.</summary>
+public sealed class AllCustomersSpecification : TenantSpecification<Customer>
+{
+    public AllCustomersSpecification(ITenantContext tenant, Guid? companyId = null) : base(tenant)
+    {
+        if (companyId is { } company)
+            Query.Where(c => c.CompanyId == company);
+    }
+}
 
 public sealed class GetCustomerStatsHandler(IReadRepository<Customer> customers, ITenantContext tenant)
     : IRequestHandler<GetCustomerStats, CustomerStats>
 {
     public async Task<CustomerStats> Handle(GetCustomerStats request, CancellationToken cancellationToken)
     {
-        var visible = new AllCustomersSpecification(tenant);
+        var visible = new AllCustomersSpecification(tenant, request.CompanyId);
         // Two grouped counts, each one aggregate statement over the tenant's index; the total is their sum.
         var byStatus = await customers.CountByAsync(visible, c => c.Status, cancellationToken);
         var bySource = await customers.CountByAsync(visible, c => c.Source, cancellationToken);

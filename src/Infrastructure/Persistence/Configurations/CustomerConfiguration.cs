@@ -32,6 +32,10 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         // Every index leads with tenant_id. The trigram index for search, (tenant_id, search_text gin_trgm_ops), is
         // created in the migration, like the contacts' (tenant_id, lower(column)) ones (docs/decisions/0009).
         // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        // The company (business unit): a composite key with the tenant, so a record can only be in its own tenant's company;
+        // a company that records still belong to cannot be deleted (409).
+        builder.HasOne<Domain.Companies.Company>().WithMany().HasForeignKey(c => new { c.TenantId, c.CompanyId })
+            .HasPrincipalKey(c => new { c.TenantId, c.Id }).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => c.TenantId, "ix_customers_shared").HasFilter("shared");
         builder.HasIndex(c => new { c.TenantId, c.Name });
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });

@@ -36,6 +36,10 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // The "updated" order, COALESCE(updated_at, created_at) then id, has an expression index of its own in the
         // migration (LeadListIndexes), as the customers' recent view does.
         // Members of owner-only tenants read shared records too: (owner OR assignee OR shared) is a bitmap OR of three indexes.
+        // The company (business unit): a composite key with the tenant, so a record can only be in its own tenant's company;
+        // a company that records still belong to cannot be deleted (409).
+        builder.HasOne<Domain.Companies.Company>().WithMany().HasForeignKey(l => new { l.TenantId, l.CompanyId })
+            .HasPrincipalKey(c => new { c.TenantId, c.Id }).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(l => l.TenantId, "ix_leads_shared").HasFilter("shared");
         builder.HasIndex(l => new { l.TenantId, l.CapturedAt }).IncludeProperties(l => l.FurthestStage);
         builder.HasIndex(l => new { l.TenantId, l.LastName, l.FirstName });

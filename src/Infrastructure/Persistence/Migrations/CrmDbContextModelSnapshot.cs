@@ -122,6 +122,69 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("activities", (string)null);
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Companies.Company", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_companies");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_companies_tenant_id_id");
+
+                    b.HasIndex(new[] { "TenantId", "NormalizedName" }, "ix_companies_tenant_id_normalized_name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_companies_tenant_id_normalized_name");
+
+                    b.ToTable("companies", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -252,6 +315,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("assignee_id");
 
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("company_id");
+
                     b.Property<string>("CompanyName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -368,6 +435,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "AssigneeId")
                         .HasDatabaseName("ix_customers_tenant_id_assignee_id");
 
+                    b.HasIndex("TenantId", "CompanyId")
+                        .HasDatabaseName("ix_customers_tenant_id_company_id");
+
                     b.HasIndex("TenantId", "CreatedAt")
                         .HasDatabaseName("ix_customers_tenant_id_created_at");
 
@@ -409,6 +479,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CapturedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("captured_at");
+
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("company_id");
 
                     b.Property<string>("CompanyName")
                         .HasMaxLength(200)
@@ -548,6 +622,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_leads_tenant_id_captured_at");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "CapturedAt"), new[] { "FurthestStage" });
+
+                    b.HasIndex("TenantId", "CompanyId")
+                        .HasDatabaseName("ix_leads_tenant_id_company_id");
 
                     b.HasIndex("TenantId", "ConvertedCustomerId")
                         .HasDatabaseName("ix_leads_tenant_id_converted_customer_id");
@@ -1571,6 +1648,16 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_activities_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Companies.Company", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_companies_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Contacts.Contact", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
@@ -1596,6 +1683,13 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_customers_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CompanyId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_customers_companies_tenant_id_company_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Leads.Lead", b =>
@@ -1606,6 +1700,13 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_leads_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CompanyId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_leads_companies_tenant_id_company_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Platform.PlatformAccessRecord", b =>

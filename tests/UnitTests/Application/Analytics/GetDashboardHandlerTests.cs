@@ -14,7 +14,7 @@ public sealed class GetDashboardHandlerTests
     {
         var analytics = Substitute.For<IAnalyticsReadStore>();
         (DateTimeOffset, DateTimeOffset) asked = default;
-        analytics.ReadDashboardAsync(Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+        analytics.ReadDashboardAsync(Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<Guid?>(), Arg.Any<CancellationToken>())
             .Returns(call =>
             {
                 asked = (call.ArgAt<DateTimeOffset>(0), call.ArgAt<DateTimeOffset>(1));
