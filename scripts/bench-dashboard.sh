@@ -85,11 +85,12 @@ psql "$DB" -c "alter database $DB reset all"
 tail -n +"$MARK" "$PGLOG" | awk '/duration: .* plan:/ { if (block ~ /GROUP BY|LIMIT 10/) print block; block = "" } { block = block $0 "\n" }
                                  END { if (block ~ /GROUP BY|LIMIT 10/) print block }'
 
-# Owner-only: the same statements with a member's criterion, timed in the database (EXPLAIN ANALYZE), as crm_app.
+# Owner-only: the same statements with a member's criterion, timed in the database (EXPLAIN ANALYZE), as crm_app and
+# without parallel workers, as the product runs them.
 echo "owner-only (a member owning or assigned every tenth record), statement times:"
 for sql in \
-  "SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER') GROUP BY status, source" \
-  "SELECT status, count(*)::int FROM leads WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER') GROUP BY status" \
-  "SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER') AND occurred_on >= current_date - 30 AND occurred_on <= current_date GROUP BY 1 ORDER BY 1"; do
-  psql "$DB" -c "set role crm_app" -c "select set_config('app.tenant_id', '$TA', false)" -c "explain (analyze, costs off, timing off, summary on) $sql" | grep -E "Execution Time" | sed "s|^|  ${sql:0:60}...  |"
+  "SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER' OR shared) GROUP BY status, source" \
+  "SELECT status, count(*)::int FROM leads WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER' OR shared) GROUP BY status" \
+  "SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = '$TA' AND (owner_id = '$MEMBER' OR assignee_id = '$MEMBER' OR shared) AND occurred_on >= current_date - 30 AND occurred_on <= current_date GROUP BY 1 ORDER BY 1"; do
+  psql "$DB" -c "set role crm_app" -c "select set_config('app.tenant_id', '$TA', false)" -c "set max_parallel_workers_per_gather = 0" -c "explain (analyze, costs off, timing off, summary on) $sql" | grep -E "Execution Time" | sed "s|^|  ${sql:0:60}...  |"
 done

@@ -99,12 +99,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasAlternateKey("TenantId", "Id")
                         .HasName("ak_activities_tenant_id_id");
 
-                    b.HasIndex("TenantId", "AssigneeId")
-                        .HasDatabaseName("ix_activities_tenant_id_assignee_id");
-
-                    b.HasIndex("TenantId", "OwnerId")
-                        .HasDatabaseName("ix_activities_tenant_id_owner_id");
-
                     b.HasIndex("TenantId", "Actor", "OccurredAt")
                         .HasDatabaseName("ix_activities_tenant_id_actor_occurred_at");
 
@@ -114,10 +108,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TenantId", "RecordId", "OccurredAt")
                         .HasDatabaseName("ix_activities_tenant_id_record_id_occurred_at");
-
-                    b.HasIndex(new[] { "TenantId" }, "ix_activities_shared")
-                        .HasDatabaseName("ix_activities_shared")
-                        .HasFilter("shared");
 
                     b.ToTable("activities", (string)null);
                 });
