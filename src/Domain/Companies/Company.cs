@@ -16,7 +16,7 @@ public sealed class Company : AggregateRoot, ITenantOwned
 
     public Guid TenantId { get; private set; }
     public string Name { get; private set; }
-    /// <summary>The name as uniqueness compares it: trimmed, upper case.</summary>
+    /// <summary>The name as uniqueness compares it (<see cref="NormaliseName"/>).</summary>
     public string NormalizedName { get; private set; }
     public string? Description { get; private set; }
 
@@ -34,5 +34,7 @@ public sealed class Company : AggregateRoot, ITenantOwned
         Description = Guard.Optional(description, DescriptionMaxLength, "description");
     }
 
-    public static string NormaliseName(string name) => name.Trim().ToUpperInvariant();
+    /// <summary>Trimmed, runs of spaces as one, upper case: "North  brand " and "north Brand" are one name.</summary>
+    public static string NormaliseName(string name) =>
+        string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
 }

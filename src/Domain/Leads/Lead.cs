@@ -102,7 +102,6 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
         Interest ??= Guard.Optional(details.Interest, InterestMaxLength, "interest");
         VolumeTier ??= details.VolumeTier;
         Notes ??= Guard.Optional(details.Notes, FieldLengths.Notes, "notes");
-        CompanyId ??= details.CompanyId;
         // A lead at its tag limit is still captured: the source's tag first, then the form's, as many as fit.
         foreach (var tag in tags.Prepend(SourceTag(source)).Select(CustomerTags.Normalise).Distinct())
         {
@@ -212,6 +211,8 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
     {
         if (customer.TenantId != TenantId)
             throw new DomainRuleException("lead-customer-tenant", "A lead converts to a customer of its own tenant only.");
+        if (CompanyId is not null && customer.CompanyId != CompanyId)
+            throw new DomainRuleException("lead-customer-company", "A lead of a company converts to a customer of the same company only.");
         if (Status == LeadStatus.Converted)
             throw new DomainRuleException("lead-already-converted", "The lead is already converted.");
         if (!IsOpen)

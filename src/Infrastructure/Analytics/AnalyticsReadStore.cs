@@ -32,7 +32,6 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         var visible = owner is null ? "" : $" AND (owner_id = ${next} OR assignee_id = ${next++} OR shared)";
         var ofCompany = companyId is null ? "" : $" AND company_id = ${next++}";
         var (fromParameter, toParameter) = ($"${next}", $"${next + 1}");
-        _company = companyId;
         var range = (string column) => $" AND {column} >= {fromParameter} AND {column} < {toParameter}";
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -51,21 +50,21 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
             }
             // Revenue is summed in cents (the generated bigint column revenue_cents, in the covering index).
-            Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status, source", owner);
-            Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible}{ofCompany} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner);
-            Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status", owner);
+            Add(batch, $"SELECT status, source, count(*)::int, coalesce(sum(revenue_cents), 0) FROM customers WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status, source", owner, companyId);
+            Add(batch, $"SELECT id, name, total_revenue FROM customers WHERE tenant_id = $1{visible}{ofCompany} AND total_revenue > 0 ORDER BY total_revenue DESC, id LIMIT 10", owner, companyId);
+            Add(batch, $"SELECT status, count(*)::int FROM leads WHERE tenant_id = $1{visible}{ofCompany} GROUP BY status", owner, companyId);
             Add(batch, $"""
                 SELECT date_trunc('week', captured_at, 'UTC'), count(*)::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Nurturing})::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Engaged})::int,
                        count(*) FILTER (WHERE furthest_stage >= {(short)LeadStatus.Converted})::int
                 FROM leads WHERE tenant_id = $1{visible}{ofCompany}{range("captured_at")} GROUP BY 1 ORDER BY 1
-                """, owner, from, to);
+                """, owner, companyId, from, to);
             // Whole UTC days, from from's day to the day of to's last instant: occurred_on is the generated UTC day.
             // The whole timeline's (activities have no company), so its parameters are numbered without the company's.
             var (firstDay, lastDay) = companyId is null ? (fromParameter, toParameter) : ($"${next - 1}", $"${next}");
             Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {firstDay} AND occurred_on <= {lastDay} GROUP BY 1 ORDER BY 1",
-                owner, FirstDay(from), LastDay(to), withCompany: false);
+                owner, company: null, FirstDay(from), LastDay(to));
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var customers = await ReadCustomersAsync(reader, cancellationToken);
@@ -108,37 +107,35 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         }
     }
 
-    private void Add(NpgsqlBatch batch, string sql, Guid? owner) => batch.BatchCommands.Add(Command(sql, owner));
+    private void Add(NpgsqlBatch batch, string sql, Guid? owner, Guid? company) => batch.BatchCommands.Add(Command(sql, owner, company));
 
-    private void Add(NpgsqlBatch batch, string sql, Guid? owner, DateTimeOffset from, DateTimeOffset to)
+    private void Add(NpgsqlBatch batch, string sql, Guid? owner, Guid? company, DateTimeOffset from, DateTimeOffset to)
     {
-        var command = Command(sql, owner);
+        var command = Command(sql, owner, company);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = from.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = to.UtcDateTime });
         batch.BatchCommands.Add(command);
     }
 
-    private void Add(NpgsqlBatch batch, string sql, Guid? owner, DateOnly from, DateOnly to, bool withCompany)
+    private void Add(NpgsqlBatch batch, string sql, Guid? owner, Guid? company, DateOnly from, DateOnly to)
     {
-        var command = Command(sql, owner, withCompany);
+        var command = Command(sql, owner, company);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = from });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = to });
         batch.BatchCommands.Add(command);
     }
 
-    private NpgsqlBatchCommand Command(string sql, Guid? owner, bool withCompany = true)
+    /// <summary>$1 the tenant, then the member and the company when given, in that order (the statement's text numbers them so).</summary>
+    private NpgsqlBatchCommand Command(string sql, Guid? owner, Guid? company)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = tenant.TenantId });
         if (owner is { } member)
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = member });
-        if (withCompany && _company is { } company)
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = company });
+        if (company is { } unit)
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = unit });
         return command;
     }
-
-    /// <summary>The company the statements being built are for (a scoped store serves one request).</summary>
-    private Guid? _company;
 
     private static DateOnly FirstDay(DateTimeOffset from) => DateOnly.FromDateTime(from.UtcDateTime);
 

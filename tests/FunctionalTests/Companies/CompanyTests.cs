@@ -110,6 +110,45 @@ public sealed class CompanyTests(ApiFactory factory) : ApiTest(factory)
         adminB.Dispose();
     }
 
+    [Fact]
+    public async Task A_capture_matches_only_its_companys_lead_a_conversion_stays_in_the_company_and_names_ignore_spacing()
+    {
+        var (_, admin) = await UserAsync(TenantA, "admin@a.example", UserRole.TenantAdmin);
+        var north = await CompanyAsync(admin, "North");
+        var south = await CompanyAsync(admin, "South");
+        var (id, secret) = await Factory.AddClientAsync(TenantA.Id, "a-company-forms", "crm.capture");
+        using var form = Factory.CreateClient();
+        form.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Factory.TokenAsync(id, secret));
+
+        using var inNorth = await form.PostAsJsonAsync("/api/leads/capture", new { firstName = "Ada", lastName = "Lovelace", email = "ada@engine.example", companyId = north });
+        Assert.Equal(HttpStatusCode.Created, inNorth.StatusCode);
+        var northLead = (await Json(inNorth)).GetProperty("leadId").GetString();
+        using (var inSouth = await form.PostAsJsonAsync("/api/leads/capture", new { firstName = "Ada", lastName = "Lovelace", email = "ada@engine.example", companyId = south }))
+        {
+            Assert.Equal(HttpStatusCode.Created, inSouth.StatusCode);
+            Assert.NotEqual(northLead, (await Json(inSouth)).GetProperty("leadId").GetString());
+        }
+        using (var again = await form.PostAsJsonAsync("/api/leads/capture", new { firstName = "Ada", lastName = "Lovelace", email = "ADA@engine.example", companyId = north }))
+            Assert.Equal(northLead, (await Json(again)).GetProperty("leadId").GetString());
+        using (var noCompany = await form.PostAsJsonAsync("/api/leads/capture", new { firstName = "Ada", lastName = "Lovelace", email = "ada@engine.example" }))
+            Assert.Equal(HttpStatusCode.Created, noCompany.StatusCode);
+        var (_, adminB) = await UserAsync(TenantB, "admin@b.example", UserRole.TenantAdmin);
+        var companyOfB = await CompanyAsync(adminB, "B's");
+        using (var foreign = await form.PostAsJsonAsync("/api/leads/capture", new { firstName = "Ada", lastName = "Lovelace", email = "ada@engine.example", companyId = companyOfB }))
+            await AssertProblemAsync(foreign, HttpStatusCode.NotFound, "not-found");
+        Assert.Equal(3, (await Json(await A.GetAsync("/api/leads"))).GetProperty("totalCount").GetInt32());
+
+        var southCustomer = (await CreateCustomerAsync(A, new { name = "Southern", source = "web", companyId = south })).GetProperty("id").GetString();
+        using (var across = await A.PostAsJsonAsync($"/api/leads/{northLead}/convert", new { customerId = southCustomer }))
+            await AssertProblemAsync(across, HttpStatusCode.Conflict, "lead-customer-company");
+        using (var spaced = await admin.PostAsJsonAsync("/api/companies", new { name = "  north  " }))
+            await AssertProblemAsync(spaced, HttpStatusCode.Conflict, "company-name-taken");
+        using (var renamed = await admin.PutAsJsonAsync($"/api/companies/{south}", new { name = "NORTH" }))
+            await AssertProblemAsync(renamed, HttpStatusCode.Conflict, "company-name-taken");
+        admin.Dispose();
+        adminB.Dispose();
+    }
+
     [Theory]
     [InlineData("{\"name\":\"\"}", "name")]
     [InlineData("{\"name\":\"Ok\",\"unknown\":1}", "unknown")]

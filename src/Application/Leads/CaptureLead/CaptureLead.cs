@@ -50,9 +50,9 @@ public sealed class CaptureLeadHandler(IRepository<Lead> leads, ITenantContext t
         var details = request.ToDetails();
         var email = Domain.Common.EmailAddress.Normalize(request.Email!);
         // Two captures of one new person at once: the second waits here and then finds the lead the first created.
-        await leads.LockKeyAsync(email, cancellationToken);
+        await leads.LockKeyAsync($"{request.CompanyId}:{email}", cancellationToken);
         var now = clock.GetUtcNow();
-        if (await leads.FirstOrDefaultAsync(new OpenLeadByEmailSpecification(tenant, email), cancellationToken) is { } open)
+        if (await leads.FirstOrDefaultAsync(new OpenLeadByEmailSpecification(tenant, email, request.CompanyId), cancellationToken) is { } open)
         {
             open.Recapture(details, request.Source, request.Tags ?? [], now);
             return new LeadCaptured(open.Id, CaptureOutcome.Updated);
@@ -65,11 +65,14 @@ public sealed class CaptureLeadHandler(IRepository<Lead> leads, ITenantContext t
     }
 }
 
-/// <summary>The tenant's most recently captured open lead with this (normalised) email, tracked to be changed.</summary>
+/// <summary>
+/// The tenant's most recently captured open lead with this (normalised) email in the capture's company (or in none, for
+/// a capture without one), tracked to be changed: a form of one company never updates another company's lead.
+/// </summary>
 public sealed class OpenLeadByEmailSpecification : TenantSpecification<Lead>, ILocksForChange
 {
-    public OpenLeadByEmailSpecification(ITenantContext tenant, string normalizedEmail) : base(tenant) =>
-        Query.Where(LeadCriteria.OpenWithEmail(normalizedEmail))
+    public OpenLeadByEmailSpecification(ITenantContext tenant, string normalizedEmail, Guid? companyId) : base(tenant) =>
+        Query.Where(LeadCriteria.OpenWithEmail(normalizedEmail)).Where(l => l.CompanyId == companyId)
             .OrderByDescending(l => l.CapturedAt)
             .Take(1);
 }

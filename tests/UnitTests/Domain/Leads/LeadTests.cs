@@ -245,4 +245,17 @@ public sealed class LeadTests
         Assert.Equal("Asked for a demo", lead.Notes);
         Assert.Equal(Captured.AddDays(1), lead.LastCapturedAt);
     }
+
+    [Fact]
+    public void A_lead_of_a_company_converts_into_a_customer_of_that_company_only_and_a_recapture_never_moves_it()
+    {
+        var north = Guid.NewGuid();
+        var lead = Lead.Create(TestData.TenantA, new LeadDetails("Ada", "Lovelace", CompanyId: north), LeadSource.Manual, null, Captured);
+        var elsewhere = Lead.Create(TestData.TenantA, new LeadDetails("Other", "Company", CompanyId: Guid.NewGuid()), LeadSource.Manual, null, Captured).NewCustomer();
+
+        Assert.Equal("lead-customer-company", Assert.Throws<DomainRuleException>(() => lead.ConvertTo(elsewhere)).Rule);
+        lead.Recapture(new LeadDetails("Ada", "Lovelace", CompanyId: Guid.NewGuid()), LeadSource.WebForm, [], Captured);
+        Assert.Equal(north, lead.CompanyId);
+        Assert.Equal(north, lead.NewCustomer().CompanyId);
+    }
 }
