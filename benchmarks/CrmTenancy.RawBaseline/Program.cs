@@ -153,10 +153,12 @@ internal static class BearerClaims
         using var document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
         var root = document.RootElement;
         string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        if (Text("sub") is not { } subject || Text("client_id") is not { } client || !Guid.TryParse(Text("oi_tkn_id"), out var entry))
+        if (Text("sub") is not { } subject || Text("client_id") is not { } client
+            || !(Guid.TryParse(Text("oi_tkn_id"), out var id) || Guid.TryParse(Text("jti"), out id)))
             return null;
         Guid? tenant = Guid.TryParse(Text("tenant_id"), out var parsed) ? parsed : null;
-        return new AccessTokenClaims(subject, client, tenant, (Text("scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), entry,
-            Text("role"), Text("sst"));
+        Guid? authorization = Guid.TryParse(Text("oi_au_id"), out var family) ? family : null;
+        return new AccessTokenClaims(subject, client, tenant, (Text("scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), id,
+            authorization, Text("role"), Text("sst"));
     }
 }

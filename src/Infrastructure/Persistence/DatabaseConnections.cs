@@ -22,7 +22,7 @@ public sealed record DatabaseConnections(string Owner, string App, string Platfo
         return new DatabaseConnections(
             owner,
             WithTimeouts(WithAutoPrepare(configuration.GetConnectionString("CrmApp") ?? AsRole(owner, AppRole))),
-            WithTimeouts(configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole)));
+            WithTimeouts(WithAutoPrepare(configuration.GetConnectionString("CrmPlatform") ?? AsRole(owner, PlatformRole))));
     }
 
     /// <summary>

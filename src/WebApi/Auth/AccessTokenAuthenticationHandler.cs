@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CrmTenancy.Infrastructure.Identity;
+using CrmTenancy.Infrastructure.Identity.Server;
 using CrmTenancy.WebApi.Endpoints;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
@@ -73,7 +74,7 @@ public sealed class AccessTokenAuthenticationHandler(
         var identity = new ClaimsIdentity(SchemeName, ClaimNames.Subject, ClaimNames.Role);
         identity.AddClaim(new Claim(ClaimNames.Subject, claims.Subject));
         identity.AddClaim(new Claim(ClaimNames.ClientId, claims.ClientId));
-        identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenEntryId.ToString()));
+        identity.AddClaim(new Claim(ClaimNames.TokenId, claims.TokenId.ToString()));
         if (claims.TenantId is { } tenant)
             identity.AddClaim(new Claim(ClaimNames.TenantId, tenant.ToString()));
         foreach (var scope in claims.Scopes)
@@ -90,8 +91,15 @@ public sealed class AccessTokenAuthenticationHandler(
     {
         var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
         var clientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId);
-        if (subject is null || clientId is null || !Guid.TryParse(principal.GetTokenId(), out var tokenEntryId))
+        if (subject is null || clientId is null || AccessTokenEntries.IdOf(principal) is not { } tokenId)
             return null;
+        Guid? authorizationId = null;
+        if (principal.GetAuthorizationId() is { } authorizationText)
+        {
+            if (!Guid.TryParse(authorizationText, out var parsed))
+                return null;
+            authorizationId = parsed;
+        }
         Guid? tenantId = null;
         if (principal.GetClaim(ClaimNames.TenantId) is { } tenantText)
         {
@@ -99,7 +107,7 @@ public sealed class AccessTokenAuthenticationHandler(
                 return null;
             tenantId = parsed;
         }
-        return new AccessTokenClaims(subject, clientId, tenantId, principal.GetScopes().ToList(), tokenEntryId,
+        return new AccessTokenClaims(subject, clientId, tenantId, principal.GetScopes().ToList(), tokenId, authorizationId,
             principal.GetClaim(ClaimNames.Role), principal.GetClaim(Session.Stamp));
     }
 

@@ -13,16 +13,18 @@ public sealed class TokenRetentionTests(ApiFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Expired_token_entries_of_every_tenant_and_of_none_are_deleted_and_live_ones_stay()
     {
+        // Access tokens get an entry when they are revoked (ADR 0023): one each for tenant A, tenant B and none.
         var (platformId, platformSecret) = await AddPlatformClientAsync(Factory);
-        await Factory.TokenAsync(TenantA.ClientId, TenantA.ClientSecret);
-        await Factory.TokenAsync(TenantB.ClientId, TenantB.ClientSecret);
-        await Factory.TokenAsync(platformId, platformSecret);
+        foreach (var (clientId, secret) in new[] { (TenantA.ClientId, TenantA.ClientSecret), (TenantB.ClientId, TenantB.ClientSecret), (platformId, platformSecret) })
+            await RevokedAsync(await Factory.TokenAsync(clientId, secret), clientId, secret);
         var live = await Factory.TokenAsync(TenantA.ClientId, TenantA.ClientSecret);
-        var liveEntry = Guid.Parse(ForgedTokens.Decode(live).Payload["oi_tkn_id"]!.GetValue<string>());
+        await RevokedAsync(live, TenantA.ClientId, TenantA.ClientSecret);
+        var liveEntry = Guid.Parse(ForgedTokens.Decode(live).Payload["jti"]!.GetValue<string>());
         int total;
         await using (var db = Factory.Database.Owner())
         {
             total = await db.OidcTokens.CountAsync();
+            Assert.Equal(4, total);
             // Every entry but the live token's expired two days ago.
             Assert.Equal(total - 1, await db.OidcTokens.Where(t => t.Id != liveEntry)
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.ExpirationDate, DateTime.UtcNow.AddDays(-2))));
@@ -34,6 +36,13 @@ public sealed class TokenRetentionTests(ApiFactory factory) : ApiTest(factory)
 
         await using (var check = Factory.Database.Owner())
             Assert.Equal([liveEntry], await check.OidcTokens.Select(t => t.Id).ToListAsync());
-        Assert.Equal(System.Net.HttpStatusCode.OK, await StatusWithTokenAsync(Factory, live));
+        // The live token's revocation is still in force.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await StatusWithTokenAsync(Factory, live));
+    }
+
+    private async Task RevokedAsync(string token, string clientId, string secret)
+    {
+        using var revoke = await RevokeAsync(Factory, token, clientId, secret);
+        Assert.Equal(System.Net.HttpStatusCode.OK, revoke.StatusCode);
     }
 }

@@ -70,7 +70,7 @@ public static class AuthorizationServerSetup
                     .SuppressJsonResponseIndentation();
                 if (allowHttp)
                     host.DisableTransportSecurityRequirement();
-                foreach (var handler in ServerHandlers.All.Concat(IssuerHandlers.All).Concat(AuthorizationHandlers.All).Concat(TokenRequestHandlers.All).Concat(IntrospectionHandlers.All))
+                foreach (var handler in ServerHandlers.All.Concat(AccessTokenEntries.All).Concat(IssuerHandlers.All).Concat(AuthorizationHandlers.All).Concat(TokenRequestHandlers.All).Concat(IntrospectionHandlers.All))
                     server.AddEventHandler(handler);
                 foreach (var handler in IntrospectionHandlers.Removed)
                     server.RemoveEventHandler(handler);

@@ -36,11 +36,15 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
     public async Task<CrmApplication?> ActiveClientAsync(string clientId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Platform();
-        return await db.OAuthClients.AsNoTracking()
+        return await ActiveClient(db, clientId, cancellationToken);
+    }
+
+    // Compiled: every token request reads its client, and the query's translation is then looked up once, not per call.
+    private static readonly Func<CrmDbContext, string, CancellationToken, Task<CrmApplication?>> ActiveClient =
+        EF.CompileAsyncQuery((CrmDbContext db, string clientId, CancellationToken _) => db.OAuthClients.AsNoTracking()
             .Where(c => c.ClientId == clientId && c.RevokedAt == null)
             .Where(c => c.TenantId == null || db.Tenants.Any(t => t.Id == c.TenantId && t.Status == TenantStatus.Active))
-            .FirstOrDefaultAsync(cancellationToken);
-    }
+            .FirstOrDefault());
 
     /// <summary>
     /// Whether what a valid token names is still good, in one round trip: its token entry and authorization were not
@@ -86,7 +90,7 @@ public sealed class SubjectCheck
         Sql = sql;
     }
 
-    /// <summary>The statement; parameters $1 to $4.</summary>
+    /// <summary>The statement; parameters $1 to $5.</summary>
     public string Sql { get; }
 
     /// <summary>The token's tenant: the tenant the batch that runs the check sets on its connection.</summary>
@@ -115,7 +119,8 @@ public sealed class SubjectCheck
         new NpgsqlParameter<string> { TypedValue = _token.ClientId },
         new NpgsqlParameter { Value = (object?)_token.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
         new NpgsqlParameter<Guid> { TypedValue = _accountId },
-        new NpgsqlParameter<Guid> { TypedValue = _token.TokenEntryId },
+        new NpgsqlParameter<Guid> { TypedValue = _token.TokenId },
+        new NpgsqlParameter { Value = (object?)_token.AuthorizationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
     ];
 
     /// <summary>Reads the statement's row: the state when all of it holds, otherwise null.</summary>
@@ -130,13 +135,14 @@ public sealed class SubjectCheck
         return state.StampDigest == _token.StampDigest ? state : null;
     }
 
-    // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token entry. The entry and its
-    // authorization are valid (two primary-key probes: the authorization's is a scalar subquery, because as EXISTS the
-    // planner hashed every valid authorization instead); an active client: not revoked, and a platform client or one of
-    // an active tenant; for a person, a platform client or one of the person's tenant.
+    // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token's id, $5 its authorization
+    // (null for none). The token has no entry that is not valid (an access token gets one only when it is revoked,
+    // docs/decisions/0023), and its authorization, if any, is valid (two primary-key probes: the authorization's is a
+    // scalar subquery, because as EXISTS the planner hashed every valid authorization instead); an active client: not
+    // revoked, and a platform client or one of an active tenant; for a person, a platform client or one of the person's tenant.
     private const string ActiveClient = """
-        EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status = 'valid' AND tk.tenant_id IS NOT DISTINCT FROM $2
-                AND (tk.authorization_id IS NULL OR (SELECT a.status FROM oidc_authorizations a WHERE a.id = tk.authorization_id) = 'valid'))
+        NOT EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status <> 'valid')
+        AND ($5::uuid IS NULL OR (SELECT a.status FROM oidc_authorizations a WHERE a.id = $5 AND a.tenant_id IS NOT DISTINCT FROM $2) = 'valid')
         AND EXISTS (SELECT 1 FROM oidc_applications c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
                 AND (c.tenant_id IS NULL OR EXISTS (SELECT 1 FROM tenants ct WHERE ct.id = c.tenant_id AND ct.status = 'Active')))
         """;
