@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,12 @@ public sealed class AccessTokenEntryTests(ApiFactory factory) : ApiTest(factory)
         }
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(Factory, token));
         Assert.False(await ActiveAsync(token));
+        // A request with a body checks the token on the platform role: refused there too, and nothing is written.
+        using (var api = Bearer(Factory, token))
+        using (var create = await api.PostAsJsonAsync("/api/customers", new { name = "Written with a revoked token" }))
+            Assert.Equal(HttpStatusCode.Unauthorized, create.StatusCode);
+        await using (var db = Factory.Database.Owner())
+            Assert.False(await db.Customers.IgnoreQueryFilters().AnyAsync(c => c.Name == "Written with a revoked token"));
         // Revoking it again changes nothing and still answers 200.
         using (var again = await RevokeAsync(Factory, token, TenantA.ClientId, TenantA.ClientSecret))
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -64,6 +71,22 @@ public sealed class AccessTokenEntryTests(ApiFactory factory) : ApiTest(factory)
         Assert.False(await ActiveAsync(tokens.AccessToken));
         using (var userinfo = await api.GetAsync("/connect/userinfo"))
             Assert.Equal(HttpStatusCode.Unauthorized, userinfo.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_platform_clients_revoked_token_is_refused_and_its_entry_has_no_tenant()
+    {
+        var (clientId, secret) = await AddPlatformClientAsync(Factory);
+        var token = await Factory.TokenAsync(clientId, secret);
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(Factory, token, "/api/platform/tenants"));
+
+        using (var revoke = await RevokeAsync(Factory, token, clientId, secret))
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(Factory, token, "/api/platform/tenants"));
+        await using var db = Factory.Database.Owner();
+        var entry = await db.OidcTokens.SingleAsync();
+        Assert.Equal((null, "revoked"), (entry.TenantId, entry.Status));
     }
 
     private async Task<bool> ActiveAsync(string token)

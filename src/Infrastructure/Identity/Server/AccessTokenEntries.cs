@@ -69,7 +69,7 @@ public static class AccessTokenEntries
             }
             Guid? authorization = Guid.TryParse(principal.GetAuthorizationId(), out var family) ? family : null;
             var revoked = await db.Database.SqlQuery<bool>($"""
-                SELECT EXISTS (SELECT 1 FROM oidc_tokens WHERE id = {id} AND status <> {Statuses.Valid})
+                SELECT EXISTS (SELECT 1 FROM oidc_tokens WHERE id = {id} AND status IS DISTINCT FROM {Statuses.Valid})
                     OR ({authorization}::uuid IS NOT NULL
                         AND (SELECT status FROM oidc_authorizations WHERE id = {authorization}) IS DISTINCT FROM {Statuses.Valid}) AS "Value"
                 """).SingleAsync(context.CancellationToken);

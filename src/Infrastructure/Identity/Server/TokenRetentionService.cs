@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace CrmTenancy.Infrastructure.Identity.Server;
 
 /// <summary>
-/// Every access token has a token entry (it is what makes it revocable), so entries would pile up without end: every
-/// hour, tokens a day past their expiry are deleted, and then authorizations (token families) that have no token
+/// Every code and refresh token has a token entry, and so has every revoked access token (ADR 0023: it is what the API
+/// refuses), so entries would pile up without end: every hour, tokens a day past their expiry are deleted, and then authorizations (token families) that have no token
 /// left and ended more than a day ago. The platform role finds which tenants have such rows; each tenant's are
 /// deleted by a job of that tenant, and tenantless ones (platform clients, operators) in a scope without a tenant,
 /// under row-level security like a request. A day's margin keeps an expired token's entry while anything could

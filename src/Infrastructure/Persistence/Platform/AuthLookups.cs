@@ -136,13 +136,13 @@ public sealed class SubjectCheck
     }
 
     // $1 client id, $2 the token's tenant (null for none), $3 the account, $4 the token's id, $5 its authorization
-    // (null for none). The token has no entry that is not valid (an access token gets one only when it is revoked,
+    // (null for none); a missing authorization is false, not null. The token has no entry that is not valid (an access token gets one only when it is revoked,
     // docs/decisions/0023), and its authorization, if any, is valid (two primary-key probes: the authorization's is a
     // scalar subquery, because as EXISTS the planner hashed every valid authorization instead); an active client: not
     // revoked, and a platform client or one of an active tenant; for a person, a platform client or one of the person's tenant.
     private const string ActiveClient = """
-        NOT EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status <> 'valid')
-        AND ($5::uuid IS NULL OR (SELECT a.status FROM oidc_authorizations a WHERE a.id = $5 AND a.tenant_id IS NOT DISTINCT FROM $2) = 'valid')
+        NOT EXISTS (SELECT 1 FROM oidc_tokens tk WHERE tk.id = $4 AND tk.status IS DISTINCT FROM 'valid')
+        AND ($5::uuid IS NULL OR (SELECT a.status FROM oidc_authorizations a WHERE a.id = $5 AND a.tenant_id IS NOT DISTINCT FROM $2) IS NOT DISTINCT FROM 'valid')
         AND EXISTS (SELECT 1 FROM oidc_applications c WHERE c.client_id = $1 AND c.revoked_at IS NULL AND {0}
                 AND (c.tenant_id IS NULL OR EXISTS (SELECT 1 FROM tenants ct WHERE ct.id = c.tenant_id AND ct.status = 'Active')))
         """;
