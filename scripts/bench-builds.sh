@@ -2,7 +2,8 @@
 # Two builds of the API side by side on one database, alternating, so that a change's cost is read as a ratio in
 # one run (the load generator, the API and PostgreSQL share the machine's cores). Release builds of the current
 # tree and of BASE (a commit) are served in turn on the run cluster's demo data plus 5,000 customers per demo
-# tenant; each request is measured with wrk -t2 -c32 after a 2 s warm-up. Needs wrk (apt-get install -y wrk).
+# tenant; each request is measured with wrk -t2 -c32 after a warm-up of WARMUP (2 s unless set; OpenIddict's
+# pipeline needs 15 s or more before its tiered JIT settles, so token numbers want WARMUP=15s). Needs wrk (apt-get install -y wrk).
 # SEPARATE_DATABASES=1 gives each build its own database in the cluster (crm_base for BASE), migrated and seeded by
 # that build, for a BASE whose schema the current migrations changed incompatibly; the data is the same either way.
 #   scripts/bench-builds.sh 95c5391            # BASE against the working tree
@@ -14,6 +15,7 @@ BASE_REV="${1:?a commit to compare with}"
 BASE=http://127.0.0.1:5080
 DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-2}"
+WARMUP="${WARMUP:-2s}"
 OLD=/tmp/crm-bench-base
 [[ -d $OLD ]] || git worktree add --detach "$OLD" "$BASE_REV" >/dev/null
 (cd "$OLD" && git checkout -q --detach "$BASE_REV" && dotnet build -c Release src/WebApi -v q -nologo >/dev/null)
@@ -76,7 +78,7 @@ for round in $(seq 1 "$ROUNDS"); do
     customer
     for spec in "get:/api/customers/$ID" "get:/api/customers?pageSize=25" "get:/api/customers?search=company%2042&pageSize=25" "post:/api/customers" "token:/connect/token"; do
       script=/tmp/crm-bench-${spec%%:*}.lua; url="$BASE${spec#*:}"
-      wrk -t2 -c32 -d2s -s "$script" "$url" >/dev/null
+      wrk -t2 -c32 -d"$WARMUP" -s "$script" "$url" >/dev/null
       result=$(wrk -t2 -c32 -d"$DURATION" --latency -s "$script" "$url")
       rps=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
       p50=$(awk '$1=="50%" {print $2}' <<<"$result")

@@ -50,24 +50,28 @@ app.MapGet("/api/customers", async (HttpContext http, int? pageSize, string? sea
     await using var connection = opened.Connection;
     var size = pageSize ?? 25;
     var searching = !string.IsNullOrWhiteSpace(search);
-    var items = new List<CustomerDto>(size);
+    var items = new List<CustomerDto>(size + 1);
     await using (var page = new NpgsqlCommand(searching ? ProductSql.SearchPage : ProductSql.ListPage, connection))
     {
         page.Parameters.Add(Uuid(opened.Tenant));
         page.Parameters.Add(Uuid(opened.Tenant));
         if (searching)
             page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CrmTenancy.Application.Common.Specifications.TextSearch.Pattern(search!) });
-        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size });
+        // Like the product: one row more than the page, which says whether another page follows.
+        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
         await using var reader = await page.ExecuteReaderAsync(http.RequestAborted);
         while (await reader.ReadAsync(http.RequestAborted))
             items.Add(ProductSql.ReadCustomer(reader));
     }
-    await using var count = new NpgsqlCommand(searching ? ProductSql.SearchCount : ProductSql.ListCount, connection)
-        { Parameters = { Uuid(opened.Tenant), Uuid(opened.Tenant) } };
-    if (searching)
-        count.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CrmTenancy.Application.Common.Specifications.TextSearch.Pattern(search!) });
-    var total = (int)(await count.ExecuteScalarAsync(http.RequestAborted))!;
-    return Results.Json(new PagedResult<CustomerDto>(items, 1, size, total), json);
+    // Like the product: a plain list past its first page is counted; a search is not (docs/decisions/0024).
+    var result = await PagedResult<CustomerDto>.FromRowsAsync(items, 0, size, async () =>
+    {
+        if (searching)
+            return null;
+        await using var count = new NpgsqlCommand(ProductSql.ListCount, connection) { Parameters = { Uuid(opened.Tenant), Uuid(opened.Tenant) } };
+        return (int)(await count.ExecuteScalarAsync(http.RequestAborted))!;
+    });
+    return Results.Json(result, json);
 });
 
 app.MapPost("/api/customers", async (HttpContext http) =>

@@ -63,6 +63,28 @@ public sealed class SpecificationRepositoryTests(PersistenceFixture fixture) : P
         Assert.Equal(5, page.TotalCount);
         Assert.Equal(3, page.TotalPages);
         Assert.Equal(2, page.Page);
+        Assert.True(page.HasMore);
+    }
+
+    [Fact]
+    public async Task A_search_reads_one_row_past_its_page_and_has_a_total_only_where_the_matches_end()
+    {
+        foreach (var name in new[] { "match one", "match two", "match three", "other" })
+            await SeedAsync(TenantA, name);
+        await SeedAsync(TenantB, "match foreign");
+        await using var scope = Fixture.For(TenantA);
+        var repository = scope.Get<IReadRepository<Customer>>();
+        var search = new CustomerFilter(Search: "match");
+
+        var first = await repository.ProjectPageAsync<Customer, CustomerDto>(
+            new CustomerListSpecification(scope.Tenant, search, page: 1, pageSize: 2), CancellationToken.None);
+        var last = await repository.ProjectPageAsync<Customer, CustomerDto>(
+            new CustomerListSpecification(scope.Tenant, search, page: 2, pageSize: 2), CancellationToken.None);
+
+        Assert.Equal(["match one", "match three"], first.Items.Select(c => c.Name));
+        Assert.Equal((true, null), (first.HasMore, first.TotalCount));
+        Assert.Equal(["match two"], last.Items.Select(c => c.Name));
+        Assert.Equal((false, 3), (last.HasMore, last.TotalCount));
     }
 
     [Fact]

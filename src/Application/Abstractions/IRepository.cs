@@ -32,6 +32,13 @@ public interface IReadRepository<T> where T : class
 
     Task<List<TDto>> ProjectListAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
         where TDto : IProjection<T, TDto>;
+
+    /// <summary>
+    /// Like <see cref="ProjectListAsync{TDto}"/>, with one row more than the specification's page size when there is
+    /// one: what tells whether another page follows without counting.
+    /// </summary>
+    Task<List<TDto>> ProjectPageAndNextAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto>;
 }
 
 /// <summary>Writes are staged on the unit of work; the transaction behaviour saves once per command.</summary>
@@ -63,14 +70,18 @@ public interface IRepository<T> : IReadRepository<T> where T : class
 
 public static class ReadRepositoryExtensions
 {
-    /// <summary>A page of DTOs and the total count of matches, in two queries.</summary>
+    /// <summary>
+    /// A page of DTOs (read with one row more, which says whether another page follows) and the total count of
+    /// matches: known without counting when the matches end on this page; otherwise counted in a second query, except
+    /// for a search (<see cref="ISearchingSpecification"/>), whose total is then null.
+    /// </summary>
     public static async Task<PagedResult<TDto>> ProjectPageAsync<T, TDto>(
         this IReadRepository<T> repository, ISpecification<T> specification, CancellationToken cancellationToken)
         where T : class
         where TDto : IProjection<T, TDto>
     {
-        var items = await repository.ProjectListAsync<TDto>(specification, cancellationToken);
-        var total = await repository.CountAsync(specification, cancellationToken);
-        return PagedResult<TDto>.From(items, specification, total);
+        var rows = await repository.ProjectPageAndNextAsync<TDto>(specification, cancellationToken);
+        return await PagedResult<TDto>.FromRowsAsync(rows, specification.Skip, specification.Take, async () =>
+            specification is ISearchingSpecification { Searches: true } ? null : await repository.CountAsync(specification, cancellationToken));
     }
 }

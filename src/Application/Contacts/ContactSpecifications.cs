@@ -1,3 +1,4 @@
+using CrmTenancy.Application.Common.Paging;
 using Ardalis.Specification;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Common.Specifications;
@@ -35,10 +36,13 @@ public sealed class ContactEmailTakenSpecification : TenantSpecification<Contact
 public sealed record ContactFilter(string? Search = null, Guid? CustomerId = null, ContactType? Type = null);
 
 /// <summary>The contact list: search over names, email and company; newest last name order, ties by id.</summary>
-public sealed class ContactListSpecification : TenantSpecification<Contact>
+public sealed class ContactListSpecification : TenantSpecification<Contact>, ISearchingSpecification
 {
+    public bool Searches { get; }
+
     public ContactListSpecification(ITenantContext tenant, ContactFilter filter, int page, int pageSize) : base(tenant)
     {
+        Searches = !string.IsNullOrWhiteSpace(filter.Search);
         if (filter.CustomerId is { } customerId)
             Query.Where(c => c.CustomerId == customerId);
         if (filter.Type is { } type)

@@ -28,10 +28,13 @@ public sealed record CustomerFilter(
 /// The customer list: filters, a text search over the customer's name, email and company and over its contacts'
 /// names and emails, a stable order (ties broken by id) and a page. "Updated, descending" is the recent view.
 /// </summary>
-public sealed class CustomerListSpecification : TenantSpecification<Customer>
+public sealed class CustomerListSpecification : TenantSpecification<Customer>, ISearchingSpecification
 {
+    public bool Searches { get; }
+
     public CustomerListSpecification(ITenantContext tenant, CustomerFilter filter, int page, int pageSize) : base(tenant)
     {
+        Searches = !string.IsNullOrWhiteSpace(filter.Search);
         if (filter.Status is { } status)
             Query.Where(c => c.Status == status);
         if (filter.Source is { } source)

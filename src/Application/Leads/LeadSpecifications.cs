@@ -40,10 +40,13 @@ public sealed record LeadFilter(
 /// nothing but the lead's own fields, so it serves owner-scoped members too), a stable order (ties broken by id) and
 /// a page. The default is the newest captured first.
 /// </summary>
-public sealed class LeadListSpecification : TenantSpecification<Lead>
+public sealed class LeadListSpecification : TenantSpecification<Lead>, ISearchingSpecification
 {
+    public bool Searches { get; }
+
     public LeadListSpecification(ITenantContext tenant, LeadFilter filter, int page, int pageSize) : base(tenant)
     {
+        Searches = !string.IsNullOrWhiteSpace(filter.Search);
         if (filter.Status is { } status)
             Query.Where(l => l.Status == status);
         if (filter.Source is { } source)

@@ -59,6 +59,18 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
         where TDto : IProjection<T, TDto> =>
         Query(specification).AsNoTracking().Select(Projection<T, TDto>.Selector).ToListAsync(cancellationToken);
 
+    public Task<List<TDto>> ProjectPageAndNextAsync<TDto>(ISpecification<T> specification, CancellationToken cancellationToken)
+        where TDto : IProjection<T, TDto>
+    {
+        if (!(specification.Take >= 0))
+            return ProjectListAsync<TDto>(specification, cancellationToken);
+        // The specification's criteria and order, then its page with one row more (Skip and Take as parameters).
+        var query = Query(specification, paged: false);
+        if (specification.Skip > 0)
+            query = query.Skip(specification.Skip);
+        return query.Take(specification.Take + 1).AsNoTracking().Select(Projection<T, TDto>.Selector).ToListAsync(cancellationToken);
+    }
+
     public void Add(T entity) => db.Set<T>().Add(entity);
 
     public void Remove(T entity) => db.Set<T>().Remove(entity);
@@ -94,13 +106,13 @@ public sealed class EfRepository<T>(CrmDbContext db, ITenantContext tenant, Prec
             [$"{table}:{tenant.TenantId}:{key}"], cancellationToken);
     }
 
-    private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false)
+    private IQueryable<T> Query(ISpecification<T> specification, bool criteriaOnly = false, bool paged = true)
     {
         EnsureTenantScoped(specification);
         // Without an owner scope the owner filter is true for every row: left out, the statement has one shape that
         // PostgreSQL can plan once (a generic plan), instead of "$n OR owner_id ..." planned anew on every execution.
         var source = tenant.OwnerScope is null ? db.Set<T>().IgnoreQueryFilters([CrmDbContext.OwnerFilter]) : db.Set<T>();
-        var query = EfSpecificationEvaluator.Default.GetQuery(source, specification, criteriaOnly);
+        var query = (paged ? EfSpecificationEvaluator.Default : EfSpecificationEvaluator.Unpaged).GetQuery(source, specification, criteriaOnly);
         return specification is ILocksForChange && !criteriaOnly && db.Database.CurrentTransaction is not null
             ? query.TagWith(RowLockInterceptor.Tag)
             : query;

@@ -132,6 +132,29 @@ public sealed class CustomerTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_search_says_whether_more_follow_and_has_a_total_only_on_the_page_where_its_matches_end()
+    {
+        foreach (var name in new[] { "Harbour One", "Harbour Two", "Harbour Three", "Inland" })
+            await CreateCustomerAsync(A, new { name });
+        await CreateCustomerAsync(B, new { name = "Harbour Foreign" });
+
+        var first = await Json(await A.GetAsync("/api/customers?search=harbour&pageSize=2"));
+        Assert.Equal(["Harbour One", "Harbour Three"], Names(first));
+        Assert.True(first.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.GetProperty("totalCount").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.GetProperty("totalPages").ValueKind);
+
+        var last = await Json(await A.GetAsync("/api/customers?search=harbour&pageSize=2&page=2"));
+        Assert.Equal(["Harbour Two"], Names(last));
+        Assert.False(last.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(3, last.GetProperty("totalCount").GetInt32());
+
+        // A plain list is counted whatever its page.
+        var plain = await Json(await A.GetAsync("/api/customers?pageSize=2"));
+        Assert.Equal((4, true), (plain.GetProperty("totalCount").GetInt32(), plain.GetProperty("hasMore").GetBoolean()));
+    }
+
+    [Fact]
     public async Task List_filters_searches_sorts_and_pages_with_a_total_count()
     {
         await CreateCustomerAsync(A, new { name = "Alpha Foods", source = "web", tags = new[] { "food" } });

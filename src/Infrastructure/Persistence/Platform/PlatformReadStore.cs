@@ -59,7 +59,7 @@ public sealed class PlatformReadStore(DbContexts contexts, ICurrentUser user, Ti
                 x.Customer.CompanyName, x.Customer.Status, x.Customer.OwnerId, x.Customer.AssigneeId, x.Customer.CreatedBy,
                 x.Customer.CreatedAt))
             .ToListAsync(cancellationToken);
-        return new PagedResult<PlatformCustomerDto>(items, page, pageSize, total);
+        return PagedResult<PlatformCustomerDto>.Counted(items, page, pageSize, total);
     }
 
     public async Task RecordAccessAsync(IReadOnlyCollection<Guid> tenantIds, string action, string? details, CancellationToken cancellationToken)

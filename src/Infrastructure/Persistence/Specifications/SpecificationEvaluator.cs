@@ -14,6 +14,9 @@ public sealed class EfSpecificationEvaluator : ISpecificationEvaluator
     public static readonly EfSpecificationEvaluator Default = new([
         WhereEvaluator.Instance, OrderEvaluator.Instance, PaginationEvaluator.Instance, TrackingEvaluator.Instance]);
 
+    /// <summary>The same without the specification's paging, for a caller that pages itself (a page and one row more).</summary>
+    public static readonly EfSpecificationEvaluator Unpaged = new([WhereEvaluator.Instance, OrderEvaluator.Instance, TrackingEvaluator.Instance]);
+
     private readonly IReadOnlyList<IEvaluator> _evaluators;
 
     public EfSpecificationEvaluator(IReadOnlyList<IEvaluator> evaluators) => _evaluators = evaluators;
