@@ -48,9 +48,14 @@ public static class ProductSql
         LIMIT $4
         """;
 
+    public const string InsertActivitySql = """
+        INSERT INTO activities (id, action, actor, assignee_id, fields, from_value, occurred_at, owner_id, record_id, record_type, shared, summary, tenant_id, to_value)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        """;
+
     public const string InsertCustomerSql = """
-        INSERT INTO customers (id, assignee_id, company_name, company_size, created_at, created_by, email, industry, last_purchase_date, name, notes, owner_id, phone, search_text, source, status, tags, tenant_id, total_revenue, updated_at, updated_by, version, website)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+        INSERT INTO customers (id, assignee_id, company_id, company_name, company_size, created_at, created_by, email, industry, last_purchase_date, name, notes, owner_id, phone, search_text, shared, source, status, tags, tenant_id, total_revenue, updated_at, updated_by, version, website)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
         """;
 
     public const string InsertOutboxSql = """
@@ -59,7 +64,7 @@ public static class ProductSql
         """;
 
     /// <summary>Every statement above, for the comparison with the product's log.</summary>
-    public static IEnumerable<string> All => [SetTenant, CustomerById, ListPage, ListCount, SearchPage, InsertCustomerSql, InsertOutboxSql];
+    public static IEnumerable<string> All => [SetTenant, CustomerById, ListPage, ListCount, SearchPage, InsertActivitySql, InsertCustomerSql, InsertOutboxSql];
 
     public static CustomerDto ReadCustomer(NpgsqlDataReader r) => new()
     {
@@ -91,15 +96,30 @@ public static class ProductSql
     {
         Parameters =
         {
-            new NpgsqlParameter<Guid> { TypedValue = c.Id }, Nullable(c.AssigneeId, NpgsqlDbType.Uuid), Nullable(c.CompanyName, NpgsqlDbType.Varchar),
+            new NpgsqlParameter<Guid> { TypedValue = c.Id }, Nullable(c.AssigneeId, NpgsqlDbType.Uuid), Nullable(c.CompanyId, NpgsqlDbType.Uuid),
+            Nullable(c.CompanyName, NpgsqlDbType.Varchar),
             Nullable(c.CompanySize?.ToString(), NpgsqlDbType.Varchar), new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
             new NpgsqlParameter<string> { TypedValue = actor }, Nullable(c.Email, NpgsqlDbType.Varchar), Nullable(c.Industry, NpgsqlDbType.Varchar),
             Nullable(c.LastPurchaseDate, NpgsqlDbType.Date), new NpgsqlParameter<string> { TypedValue = c.Name }, Nullable(c.Notes, NpgsqlDbType.Varchar),
             Nullable(c.OwnerId, NpgsqlDbType.Uuid), Nullable(c.Phone, NpgsqlDbType.Varchar), new NpgsqlParameter<string> { TypedValue = c.SearchText },
-            new NpgsqlParameter<string> { TypedValue = c.Source.ToString() }, new NpgsqlParameter<string> { TypedValue = c.Status.ToString() },
+            new NpgsqlParameter<bool> { TypedValue = c.Shared }, new NpgsqlParameter<string> { TypedValue = c.Source.ToString() }, new NpgsqlParameter<string> { TypedValue = c.Status.ToString() },
             new NpgsqlParameter<string[]> { TypedValue = c.Tags }, new NpgsqlParameter<Guid> { TypedValue = tenant },
             new NpgsqlParameter<decimal> { TypedValue = c.TotalRevenue }, Nullable(null, NpgsqlDbType.TimestampTz), Nullable(null, NpgsqlDbType.Varchar),
             new NpgsqlParameter<int> { TypedValue = 1 }, Nullable(c.Website, NpgsqlDbType.Varchar),
+        },
+    };
+
+    /// <summary>The customer's "created" entry on the activity timeline, as the product's unit of work writes it.</summary>
+    public static NpgsqlBatchCommand InsertCreatedActivity(Customer c, Guid tenant, DateTimeOffset now, string actor) => new(InsertActivitySql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() }, new NpgsqlParameter<string> { TypedValue = "created" },
+            new NpgsqlParameter<string> { TypedValue = actor }, Nullable(c.AssigneeId, NpgsqlDbType.Uuid),
+            new NpgsqlParameter<string[]> { TypedValue = [] }, Nullable(null, NpgsqlDbType.Varchar), new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            Nullable(c.OwnerId, NpgsqlDbType.Uuid), new NpgsqlParameter<Guid> { TypedValue = c.Id }, new NpgsqlParameter<string> { TypedValue = "customer" },
+            new NpgsqlParameter<bool> { TypedValue = c.Shared }, new NpgsqlParameter<string> { TypedValue = $"Customer {c.Name} created" },
+            new NpgsqlParameter<Guid> { TypedValue = tenant }, Nullable(null, NpgsqlDbType.Varchar),
         },
     };
 

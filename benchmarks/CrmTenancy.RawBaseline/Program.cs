@@ -88,6 +88,7 @@ app.MapPost("/api/customers", async (HttpContext http) =>
     await using var transaction = await connection.BeginTransactionAsync(http.RequestAborted);
     await using (var batch = new NpgsqlBatch(connection, transaction))
     {
+        batch.BatchCommands.Add(ProductSql.InsertCreatedActivity(customer, opened.Tenant, now, opened.Actor));
         batch.BatchCommands.Add(ProductSql.InsertCustomer(customer, opened.Tenant, now, opened.Actor));
         batch.BatchCommands.Add(ProductSql.InsertCreatedEvent(customer, opened.Tenant, now));
         await batch.ExecuteNonQueryAsync(http.RequestAborted);

@@ -61,6 +61,10 @@ public sealed class NonSuperuserOwnerTests
             Assert.Equal(DemoData.Tenants.Count, await platform.Customers.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
             Assert.Equal(DemoData.Tenants.Count * 2, await platform.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
             Assert.Equal(1, await platform.PlatformOperators.CountAsync());
+            // A business unit each, and the "created" entry of each demo customer, contact and lead (three).
+            Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Companies.Company>().IgnoreQueryFilters().CountAsync());
+            Assert.Equal(DemoData.Tenants.Count * 5, await platform.Set<Domain.Activities.Activity>().IgnoreQueryFilters()
+                .CountAsync(a => a.Action == Domain.Activities.ActivityActions.Created && a.Actor == "system"));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Companies;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Leads;
@@ -81,7 +82,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
                 if (!await lookup.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).AnyAsync(u => u.TenantId == existing, cancellationToken))
                     AddUsers(db, existing, demo);
                 if (!await db.Set<Lead>().AnyAsync(cancellationToken))
-                    AddLeads(db, existing, demo);
+                    AddLeads(db, existing, demo, companyId: null);
                 await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
@@ -92,9 +93,12 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             db.OAuthClients.Add(Identity.Server.CrmApplication.CreateConfidential(
                 tenant.Id, demo.ClientId, $"{demo.Name} integration", ClientSecretHasher.Hash(demo.ClientSecret), Scopes.Tenant, clock.GetUtcNow()));
 
+            // A business unit of the tenant's own, which the first customer and the fresh lead belong to.
+            var unit = Company.Create(tenant.Id, $"{demo.Name} Retail", "The retail business unit");
+            db.Add(unit);
             var customer = Customer.Create(tenant.Id, new CustomerDetails(
                 $"{demo.Name} first customer", $"buyer@{demo.Slug}-client.example", CompanyName: $"{demo.Name} Client Ltd",
-                Industry: "Retail", CompanySize: CompanySize.Small), CustomerSource.Referral, ownerId: null);
+                Industry: "Retail", CompanySize: CompanySize.Small, CompanyId: unit.Id), CustomerSource.Referral, ownerId: null);
             customer.AddTags(["demo", "key account"]);
             db.Customers.Add(customer);
 
@@ -104,17 +108,30 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             db.Contacts.Add(contact);
 
             AddUsers(db, tenant.Id, demo);
-            AddLeads(db, tenant.Id, demo);
+            AddLeads(db, tenant.Id, demo, unit.Id);
+            await RecordCreationsAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }
 
-    /// <summary>Three leads at different stages of the pipeline, one of them lost.</summary>
-    private void AddLeads(CrmDbContext db, Guid tenantId, DemoTenant demo)
+    /// <summary>Each demo record's "created" entry on the activity timeline, as a command's unit of work writes it.</summary>
+    private async Task RecordCreationsAsync(CrmDbContext db, CancellationToken cancellationToken)
+    {
+        var recorder = new Activities.ActivityRecorder(db, clock);
+        foreach (var aggregate in db.ChangeTracker.Entries<AggregateRoot>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList())
+        {
+            await recorder.RecordAsync(aggregate, [.. aggregate.DomainEvents], cancellationToken);
+            aggregate.ClearDomainEvents();
+        }
+    }
+
+    /// <summary>Three leads at different stages of the pipeline, one of them lost; the fresh one of the business unit, if any.</summary>
+    private void AddLeads(CrmDbContext db, Guid tenantId, DemoTenant demo, Guid? companyId)
     {
         var now = clock.GetUtcNow();
         var fresh = Lead.Create(tenantId, new LeadDetails("Jordan", "Lee", $"jordan@{demo.Slug}-prospect.example",
-            CompanyName: $"{demo.Name} Prospect Co", Interest: "Annual plan", VolumeTier: VolumeTier.Medium), LeadSource.WebForm, ownerId: null, now.AddDays(-2));
+            CompanyName: $"{demo.Name} Prospect Co", Interest: "Annual plan", VolumeTier: VolumeTier.Medium, CompanyId: companyId),
+            LeadSource.WebForm, ownerId: null, now.AddDays(-2));
         fresh.AddTags(["newsletter"]);
         var engaged = Lead.Create(tenantId, new LeadDetails("Priya", "Shah", $"priya@{demo.Slug}-partner.example",
             CompanyName: $"{demo.Name} Partner Group", VolumeTier: VolumeTier.High), LeadSource.Referral, ownerId: null, now.AddDays(-10));
