@@ -15,7 +15,7 @@ public static class ProductSql
     public const string SetTenant = "SELECT set_config('app.tenant_id', $1, false)";
 
     private const string Columns = """
-        SELECT c.id AS "Id", c.name AS "Name", c.email AS "Email", c.phone AS "Phone", c.company_name AS "CompanyName", c.industry AS "Industry", c.company_size AS "CompanySize", c.website AS "Website", c.status AS "Status", c.source AS "Source", c.tags AS "Tags", c.total_revenue AS "TotalRevenue", c.last_purchase_date AS "LastPurchaseDate", c.owner_id AS "OwnerId", c.assignee_id AS "AssigneeId", c.notes AS "Notes", (
+        SELECT c.id AS "Id", c.name AS "Name", c.email AS "Email", c.phone AS "Phone", c.company_name AS "CompanyName", c.industry AS "Industry", c.company_size AS "CompanySize", c.website AS "Website", c.status AS "Status", c.source AS "Source", c.tags AS "Tags", c.total_revenue AS "TotalRevenue", c.last_purchase_date AS "LastPurchaseDate", c.owner_id AS "OwnerId", c.assignee_id AS "AssigneeId", c.company_id AS "CompanyId", c.shared AS "Shared", c.notes AS "Notes", (
             SELECT count(*)::int
             FROM contacts AS c0
             WHERE c0.tenant_id = $1 AND c.tenant_id = c0.tenant_id AND c.id = c0.customer_id) AS "ContactCount", c.created_at AS "CreatedAt", c.created_by AS "CreatedBy", c.updated_at AS "UpdatedAt", c.updated_by AS "UpdatedBy", c.version AS "Version"
@@ -83,13 +83,15 @@ public static class ProductSql
         LastPurchaseDate = r.IsDBNull(12) ? null : r.GetFieldValue<DateOnly>(12),
         OwnerId = r.IsDBNull(13) ? null : r.GetGuid(13),
         AssigneeId = r.IsDBNull(14) ? null : r.GetGuid(14),
-        Notes = r.IsDBNull(15) ? null : r.GetString(15),
-        ContactCount = r.GetInt32(16),
-        CreatedAt = r.GetFieldValue<DateTimeOffset>(17),
-        CreatedBy = r.IsDBNull(18) ? null : r.GetString(18),
-        UpdatedAt = r.IsDBNull(19) ? null : r.GetFieldValue<DateTimeOffset>(19),
-        UpdatedBy = r.IsDBNull(20) ? null : r.GetString(20),
-        Version = r.GetInt32(21),
+        CompanyId = r.IsDBNull(15) ? null : r.GetGuid(15),
+        Shared = r.GetBoolean(16),
+        Notes = r.IsDBNull(17) ? null : r.GetString(17),
+        ContactCount = r.GetInt32(18),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(19),
+        CreatedBy = r.IsDBNull(20) ? null : r.GetString(20),
+        UpdatedAt = r.IsDBNull(21) ? null : r.GetFieldValue<DateTimeOffset>(21),
+        UpdatedBy = r.IsDBNull(22) ? null : r.GetString(22),
+        Version = r.GetInt32(23),
     };
 
     public static NpgsqlBatchCommand InsertCustomer(Customer c, Guid tenant, DateTimeOffset now, string actor) => new(InsertCustomerSql)

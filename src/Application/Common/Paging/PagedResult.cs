@@ -25,7 +25,7 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSi
     {
         skip = Math.Max(skip, 0);
         if (pageSize < 0)
-            return new PagedResult<T>(rows, 1, rows.Count, rows.Count, false);
+            return new PagedResult<T>(rows, 1, rows.Count, skip + rows.Count, false);
         var page = pageSize == 0 ? 1 : skip / pageSize + 1;
         var hasMore = rows.Count > pageSize;
         if (hasMore)

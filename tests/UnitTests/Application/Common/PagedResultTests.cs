@@ -69,6 +69,15 @@ public sealed class PagedResultTests
         Assert.Equal(0, _counts);
     }
 
+    [Fact]
+    public async Task Without_a_page_size_the_rows_skipped_count_towards_the_total()
+    {
+        var page = await PagedResult<int>.FromRowsAsync([4, 5], skip: 3, pageSize: -1, Count(999));
+
+        Assert.Equal((5, false), (page.TotalCount, page.HasMore));
+        Assert.Equal(0, _counts);
+    }
+
     [Theory]
     [InlineData(1, 25, 25, false)]
     [InlineData(1, 25, 26, true)]
