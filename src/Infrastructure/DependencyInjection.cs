@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.AddScoped<IdempotencyStore>();
         services.AddHostedService<IdempotencyRetentionService>();
         services.AddHostedService<Identity.Server.TokenRetentionService>();
+        services.AddHostedService<Analytics.DashboardTallyService>();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section));
         AddDataProtection(services, configuration);
