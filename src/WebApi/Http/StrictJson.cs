@@ -61,6 +61,12 @@ public static class StrictJson
             schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
         if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null)
             schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+        if (context.JsonTypeInfo.ElementType is { IsEnum: true } elementType && schema.Items is not OpenApiSchema { Enum.Count: > 0 })
+            schema.Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = [.. StrictEnumConverter.NamesOf(elementType).Select(name => (JsonNode)JsonValue.Create(name))],
+            };
         if ((Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } enumType && schema.Enum is not { Count: > 0 })
         {
             var isNullable = Nullable.GetUnderlyingType(type) is not null;

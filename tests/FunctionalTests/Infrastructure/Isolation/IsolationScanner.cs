@@ -56,6 +56,9 @@ public sealed class IsolationScanner
     private readonly IReadOnlyCollection<string> _extraSecretsOfA;
     private RequestSynthesizer _requests = new(default);
 
+    /// <summary>A's nested resources (a campaign's targets): resource → the URL of the list its seeded row is in.</summary>
+    private readonly Dictionary<string, string> _nestedListsOfA = new(StringComparer.OrdinalIgnoreCase);
+
     public IsolationScanner(HttpClient a, HttpClient b, IEnumerable<string>? extraSecretsOfA = null)
     {
         var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
@@ -72,10 +75,14 @@ public sealed class IsolationScanner
         Operations = await LoadOperationsAsync();
 
         var creates = Operations.Where(o => o.Method == "POST" && !o.HasPathParameters && o.Body is not null).ToList();
+        // Rows without a create first (the team's users), so a create that names one (a campaign's audience owner)
+        // names the tenant's own.
+        await SeedFromListsAsync(_a, creates, report);
+        await SeedFromListsAsync(_b, creates, report);
         await SeedAsync(_a, creates, report);
         await SeedAsync(_b, creates, report);
-        await SeedFromListsAsync(_a, report);
-        await SeedFromListsAsync(_b, report);
+        await SeedNestedAsync(_a, report);
+        await SeedNestedAsync(_b, report);
         foreach (var (resource, id) in _a.Ids)
             report.SeededA[resource] = id;
         foreach (var (resource, id) in _b.Ids)
@@ -172,12 +179,13 @@ public sealed class IsolationScanner
     /// Resources with a list and a GET by id but no create operation (the team's users: they join by invitation or
     /// sign-up, both outside a tenant's token) get the first row the tenant's list shows, e.g. the caller itself.
     /// </summary>
-    private async Task SeedFromListsAsync(ScanTenant tenant, IsolationScanReport report)
+    private async Task SeedFromListsAsync(ScanTenant tenant, List<ApiOperation> creates, IsolationScanReport report)
     {
         foreach (var list in Operations.Where(o => o.Method == "GET" && !o.HasPathParameters))
         {
             var resource = list.Segments[^1];
-            if (tenant.Ids.ContainsKey(resource) || GetById(resource) is null)
+            if (tenant.Ids.ContainsKey(resource) || GetById(resource) is null
+                || creates.Any(c => c.Segments[^1].Equals(resource, StringComparison.OrdinalIgnoreCase)))
                 continue;
             var (status, text) = await SendAsync(tenant.Client, "GET", list.Path, null);
             var first = Items(TryParse(text)).FirstOrDefault(i => i.TryGetProperty("id", out _));
@@ -188,6 +196,41 @@ public sealed class IsolationScanner
             }
             tenant.Ids[resource] = first.GetProperty("id").ToString();
             CollectSecrets(first, tenant, 0);
+        }
+    }
+
+    /// <summary>
+    /// Resources that live under another and are addressed by an id of their own (a campaign's targets: POST and GET
+    /// /api/campaigns/{id}/targets, DELETE /api/campaigns/{id}/targets/{targetId}): added under the tenant's own parent
+    /// with a body of its own ids, then the first row of the nested list is the seeded one.
+    /// </summary>
+    private async Task SeedNestedAsync(ScanTenant tenant, IsolationScanReport report)
+    {
+        foreach (var add in Operations.Where(o => o.Method == "POST" && o.HasPathParameters && !ApiOperation.IsParameter(o.Segments[^1])))
+        {
+            var resource = add.Segments[^1];
+            var addressed = Operations.Any(o => o.Segments.Length == add.Segments.Length + 1 && o.Path.StartsWith(add.Path + "/", StringComparison.Ordinal)
+                                                && ApiOperation.IsParameter(o.Segments[^1]) && ApiOperation.ParameterName(o.Segments[^1]).EndsWith("Id", StringComparison.Ordinal));
+            if (tenant.Ids.ContainsKey(resource) || !addressed || !Operations.Any(o => o.Method == "GET" && o.Path == add.Path))
+                continue;
+            var (url, error) = RequestSynthesizer.Fill(add, tenant, randomIds: false);
+            if (url is null)
+            {
+                report.Add(add, $"seed {tenant.Label} nested", "an id of the tenant for every path parameter", error!);
+                continue;
+            }
+            var (status, text) = await SendAsync(tenant.Client, "POST", url, _requests.Synthesize(add, tenant, tenant.Marker, null).Body);
+            var (listStatus, listText) = await SendAsync(tenant.Client, "GET", url, null);
+            var first = Items(TryParse(listText)).FirstOrDefault(i => i.TryGetProperty("id", out _));
+            if ((int)status is < 200 or >= 300 || listStatus != HttpStatusCode.OK || first.ValueKind != JsonValueKind.Object)
+            {
+                report.Add(add, $"seed {tenant.Label} nested", "2xx, then a row with an id in the nested list",
+                    $"{(int)status} {Snippet(text)}; list {(int)listStatus} {Snippet(listText)}");
+                continue;
+            }
+            tenant.Ids[resource] = first.GetProperty("id").ToString();
+            if (tenant == _a)
+                _nestedListsOfA[resource] = url;
         }
     }
 
@@ -220,6 +263,20 @@ public sealed class IsolationScanner
         var snapshots = new Dictionary<string, (string, string?, string)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (resource, id) in _a.Ids)
         {
+            if (_nestedListsOfA.TryGetValue(resource, out var nestedList))
+            {
+                var (nestedStatus, nestedText) = await SendAsync(_a.Client, "GET", nestedList, null);
+                if (nestedStatus == HttpStatusCode.OK && ItemOf(TryParse(nestedText), id) is { } row)
+                {
+                    snapshots[resource] = (nestedList, id, row);
+                    report.ComparedResources[resource] = $"{nestedList} (item {id})";
+                }
+                else
+                {
+                    report.Violations.Add(new IsolationViolation("GET", nestedList, "A lists its own nested row", $"200 with {id}", $"{(int)nestedStatus} {Snippet(nestedText)}"));
+                }
+                continue;
+            }
             var get = GetById(resource);
             var list = Operations.FirstOrDefault(o => o.Method == "GET" && !o.HasPathParameters
                                                      && o.Segments[^1].Equals(resource, StringComparison.OrdinalIgnoreCase));

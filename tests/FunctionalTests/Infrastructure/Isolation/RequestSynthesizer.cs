@@ -109,6 +109,8 @@ public sealed class RequestSynthesizer(JsonElement schemas)
         }
     }
 
+    private static bool IsEnd(string name) => name.StartsWith("end", StringComparison.Ordinal) || name.StartsWith("until", StringComparison.Ordinal);
+
     private static JsonNode StringValue(string? name, JsonElement schema, ScanTenant tenant, string text, IReadOnlySet<string>? creatable, Synthesized result)
     {
         var format = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("format", out var f) ? f.GetString() : null;
@@ -124,10 +126,11 @@ public sealed class RequestSynthesizer(JsonElement schemas)
                 if (name is not null && creatable is not null && ResourceNames.ResourceForIdName(name, creatable) is { } missing)
                     result.Unresolved.Add(missing);
                 return JsonValue.Create(Guid.NewGuid().ToString());
+            // The end of a range (endsAt, endOn, until) after its start, so a body with both is valid.
             case "date":
-                return JsonValue.Create("2026-01-01");
+                return JsonValue.Create(IsEnd(lower) ? "2026-01-02" : "2026-01-01");
             case "date-time":
-                return JsonValue.Create("2026-01-01T00:00:00Z");
+                return JsonValue.Create(IsEnd(lower) ? "2026-01-02T00:00:00Z" : "2026-01-01T00:00:00Z");
             case "email":
                 return JsonValue.Create($"{text}@example.com");
             case "uri" or "url":
@@ -135,6 +138,9 @@ public sealed class RequestSynthesizer(JsonElement schemas)
         }
         if (lower.Contains("email", StringComparison.Ordinal))
             return JsonValue.Create($"{text}@example.com");
+        // A number a call could dial (a voice campaign takes only people with one).
+        if (lower is "phone" or "phonenumber")
+            return JsonValue.Create("+1 555 0100");
         // OAuth scopes are a closed set: a client the scanner registers asks for the least privileged one.
         if (lower is "scope" or "scopes")
             return JsonValue.Create(ScanScope);
