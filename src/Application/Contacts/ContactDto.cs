@@ -20,6 +20,8 @@ public sealed class ContactDto : IProjection<Contact, ContactDto>, IVersioned
     public Guid? AssigneeId { get; init; }
     /// <summary>Shared with the whole tenant: every member reads it under owner-only visibility.</summary>
     public bool Shared { get; init; }
+    /// <summary>When someone last reached the contact (a completed call, say).</summary>
+    public DateTimeOffset? LastContactedAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }

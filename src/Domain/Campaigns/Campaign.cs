@@ -166,11 +166,7 @@ public sealed class Campaign : AggregateRoot, IShareable, IActivitySubject
         Raise(new CampaignDeleted(TenantId, Id));
     }
 
-    private void Require(CampaignStatus to, params CampaignStatus[] from)
-    {
-        if (!from.Contains(Status))
-            throw new DomainRuleException("campaign-status-transition", $"A campaign cannot move from {Status} to {to}.");
-    }
+    private void Require(CampaignStatus to, params CampaignStatus[] from) => StatusRules.Require("campaign-status-transition", "campaign", Status, to, from);
 
     private void Move(CampaignStatus to)
     {

@@ -29,10 +29,14 @@ public sealed class CampaignTarget : AggregateRoot, ITenantOwned
     public static CampaignTarget ForLead(Campaign campaign, Guid leadId, string name, string? phone, string? email) =>
         New(campaign, name, phone, email, contactId: null, leadId);
 
-    /// <summary>A call to the target ended: reached or not, and completed with an outcome or not. A target never goes back.</summary>
-    public void Attempted(DateTimeOffset at, bool reached, bool completed)
+    /// <summary>
+    /// A call to the target was answered (<paramref name="ended"/> false: it goes on) or ended, reached or not, completed
+    /// with an outcome or not. Each call that ends is one attempt. A target never goes back.
+    /// </summary>
+    public void Attempted(DateTimeOffset at, bool reached, bool completed, bool ended = true)
     {
-        Attempts++;
+        if (ended)
+            Attempts++;
         if (LastAttemptAt is null || at > LastAttemptAt)
             LastAttemptAt = at;
         var state = completed ? CampaignTargetState.Completed : reached ? CampaignTargetState.Reached : CampaignTargetState.Attempted;

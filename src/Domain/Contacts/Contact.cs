@@ -24,6 +24,11 @@ public sealed record ContactUpdated(Guid TenantId, Guid ContactId, IReadOnlyList
         new(ActivityActions.Updated, $"Contact {title} updated: {string.Join(", ", Fields)}", Fields);
 }
 
+public sealed record ContactContacted(Guid TenantId, Guid ContactId, DateTimeOffset At) : IActivityEvent
+{
+    public ActivityDescription Describe(string title) => new(ActivityActions.Contacted, $"Contact {title} contacted");
+}
+
 /// <summary>The contact was linked to a customer (<paramref name="CustomerId"/>), or unlinked (none).</summary>
 public sealed record ContactLinked(Guid TenantId, Guid ContactId, Guid? CustomerId) : IActivityEvent
 {
@@ -69,6 +74,8 @@ public sealed class Contact : AggregateRoot, IShareable, IActivitySubject
     public bool IsPrimary { get; private set; }
     public Guid? OwnerId { get; private set; }
     public Guid? AssigneeId { get; private set; }
+    /// <summary>When someone last reached the contact (a completed call, say).</summary>
+    public DateTimeOffset? LastContactedAt { get; private set; }
     /// <summary>Shared with the whole tenant (see <see cref="IOwnedRecord.Shared"/>).</summary>
     public bool Shared { get; private set; }
 
@@ -120,6 +127,14 @@ public sealed class Contact : AggregateRoot, IShareable, IActivitySubject
         CustomerId = null;
         Raise(new ContactLinked(TenantId, Id, null));
         ClearPrimary();
+    }
+
+    /// <summary>Records that someone reached the contact at <paramref name="at"/>.</summary>
+    public void RecordContact(DateTimeOffset at)
+    {
+        if (LastContactedAt is null || at > LastContactedAt)
+            LastContactedAt = at;
+        Raise(new ContactContacted(TenantId, Id, at));
     }
 
     public void MakePrimary()
