@@ -12,7 +12,12 @@ public sealed record DashboardDto(
     LeadSummary Leads,
     LeadFunnel Funnel,
     IReadOnlyList<WeekCount> LeadsCapturedPerWeek,
-    IReadOnlyList<DayCount> ActivitiesPerDay);
+    IReadOnlyList<DayCount> ActivitiesPerDay,
+    CallSummary Calls,
+    int ActiveCampaigns);
+
+/// <summary>The calls of the range's whole UTC days (by the day they started, or were scheduled if never answered), and how many were completed.</summary>
+public sealed record CallSummary(int Total, int Completed);
 
 /// <summary>The customers' total revenue and the ten with the most (ties by id).</summary>
 public sealed record RevenueSummary(decimal Total, IReadOnlyList<CustomerRevenue> TopCustomers);
@@ -35,5 +40,27 @@ public sealed record FunnelStage(string Stage, int Count, double? RateFromPrevio
 /// <summary>A week (starting Monday, UTC) and how many leads were captured in it; weeks with none are listed with 0.</summary>
 public sealed record WeekCount(DateOnly WeekStart, int Count);
 
-/// <summary>A day (UTC) and how many activities it had; days with none are listed with 0.</summary>
+/// <summary>A day (UTC) and how many activities (or calls) it had; days with none are listed with 0.</summary>
 public sealed record DayCount(DateOnly Day, int Count);
+
+/// <summary>
+/// A campaign's statistics: its targets and how far the calls got with them (attempted: tried at least once; reached:
+/// answered; completed: a call ended with an outcome), its calls' outcomes, conversions (completed calls with the
+/// outcome converted) and their rate of the targets, the average duration of its answered calls, and calls per day.
+/// </summary>
+public sealed record CampaignStatsDto(
+    Guid CampaignId,
+    int Targets,
+    int Attempted,
+    int Reached,
+    int Completed,
+    long Attempts,
+    int Calls,
+    IReadOnlyList<OutcomeCount> Outcomes,
+    int Conversions,
+    double? ConversionRate,
+    double? AverageCallSeconds,
+    IReadOnlyList<DayCount> CallsPerDay);
+
+/// <summary>An outcome and how many completed calls ended with it; every outcome is listed.</summary>
+public sealed record OutcomeCount(Domain.Calls.CallOutcome Outcome, int Count);

@@ -3,6 +3,8 @@ using System.Data.Common;
 using CrmTenancy.Application.Abstractions;
 using CrmTenancy.Application.Analytics;
 using CrmTenancy.Application.Customers.GetCustomerStats;
+using CrmTenancy.Domain.Calls;
+using CrmTenancy.Domain.Campaigns;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Leads;
 using CrmTenancy.Infrastructure.Persistence;
@@ -78,6 +80,12 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
             var days = new Dictionary<DateOnly, int>();
             while (await reader.ReadAsync(cancellationToken))
                 days[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt32(1);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var calls = new CallSummary(reader.GetInt32(0), reader.GetInt32(1));
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var activeCampaigns = reader.GetInt32(0);
             await reader.CloseAsync();
             if (own is not null)
                 await own.CommitAsync(cancellationToken);
@@ -86,12 +94,92 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
                 new LeadSummary(leads.Values.Sum(), [.. Enum.GetValues<LeadStatus>().Select(s => new LeadStatusCount(s, leads.GetValueOrDefault(s)))]),
                 Funnel(captured, nurturing, engaged, converted),
                 [.. Weeks(from, to).Select(w => new WeekCount(w, weeks.GetValueOrDefault(w)))],
-                [.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))]);
+                [.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))],
+                calls, activeCampaigns);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    public async Task<CampaignStatsDto> ReadCampaignStatsAsync(Guid campaignId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
+            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
+            if (own is not null)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+            // $1 the tenant, $2 the campaign: three sums over the campaign's tallies, one snapshot. (A parameter belongs to
+            // one command: each gets its own.)
+            NpgsqlParameter Campaign() => new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = campaignId };
+            AddTyped(batch, "SELECT state, sum(targets)::int, sum(attempts)::bigint FROM campaign_target_tallies WHERE tenant_id = $1 AND campaign_id = $2 GROUP BY state", Campaign());
+            AddTyped(batch, "SELECT status, outcome, sum(calls)::int, sum(timed)::int, sum(duration_seconds)::bigint FROM call_tallies WHERE tenant_id = $1 AND campaign_id = $2 GROUP BY status, outcome", Campaign());
+            AddTyped(batch, "SELECT called_on, sum(calls)::int FROM call_tallies WHERE tenant_id = $1 AND campaign_id = $2 AND called_on >= $3 AND called_on <= $4 GROUP BY 1 ORDER BY 1",
+                Campaign(), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = firstDay }, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = lastDay });
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var states = new Dictionary<CampaignTargetState, int>();
+            long attempts = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                states[Enum.Parse<CampaignTargetState>(reader.GetString(0))] = reader.GetInt32(1);
+                attempts += reader.GetInt64(2);
+            }
+            await reader.NextResultAsync(cancellationToken);
+            var outcomes = new Dictionary<CallOutcome, int>();
+            int calls = 0, timed = 0;
+            long seconds = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                calls += reader.GetInt32(2);
+                if (reader.GetString(0) != nameof(CallStatus.Completed))
+                    continue;
+                if (!reader.IsDBNull(1))
+                {
+                    var outcome = Enum.Parse<CallOutcome>(reader.GetString(1));
+                    outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + reader.GetInt32(2);
+                }
+                timed += reader.GetInt32(3);
+                seconds += reader.GetInt64(4);
+            }
+            await reader.NextResultAsync(cancellationToken);
+            var perDay = new Dictionary<DateOnly, int>();
+            while (await reader.ReadAsync(cancellationToken))
+                perDay[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt32(1);
+            await reader.CloseAsync();
+            if (own is not null)
+                await own.CommitAsync(cancellationToken);
+
+            var targets = states.Values.Sum();
+            var completed = states.GetValueOrDefault(CampaignTargetState.Completed);
+            var reached = completed + states.GetValueOrDefault(CampaignTargetState.Reached);
+            var attempted = reached + states.GetValueOrDefault(CampaignTargetState.Attempted);
+            var conversions = outcomes.GetValueOrDefault(CallOutcome.Converted);
+            var days = new List<DayCount>();
+            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+                days.Add(new DayCount(day, perDay.GetValueOrDefault(day)));
+            return new CampaignStatsDto(campaignId, targets, attempted, reached, completed, attempts, calls,
+                [.. Enum.GetValues<CallOutcome>().Select(o => new OutcomeCount(o, outcomes.GetValueOrDefault(o)))],
+                conversions, targets == 0 ? null : Math.Round((double)conversions / targets, 4),
+                timed == 0 ? null : Math.Round((double)seconds / timed, 1), days);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>$1 the tenant, then <paramref name="parameters"/>.</summary>
+    private void AddTyped(NpgsqlBatch batch, string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = Command(sql, null, null);
+        command.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>
@@ -122,6 +210,9 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         // The whole timeline's (activities have no company), so its parameters are numbered without the company's.
         Add(batch, "SELECT occurred_on, sum(activities)::int FROM activity_tallies WHERE tenant_id = $1 AND occurred_on >= $2 AND occurred_on <= $3 GROUP BY 1 ORDER BY 1",
             null, null, FirstDay(from), LastDay(to));
+        Add(batch, $"SELECT coalesce(sum(calls), 0)::int, coalesce(sum(calls) FILTER (WHERE status = '{nameof(CallStatus.Completed)}'), 0)::int FROM call_tallies " +
+                   "WHERE tenant_id = $1 AND called_on >= $2 AND called_on <= $3", null, null, FirstDay(from), LastDay(to));
+        Add(batch, $"SELECT count(*)::int FROM campaigns WHERE tenant_id = $1 AND status = '{nameof(CampaignStatus.Active)}'", null, null);
     }
 
     /// <summary>
@@ -147,6 +238,11 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         var (firstDay, lastDay) = companyId is null ? ($"${next}", $"${next + 1}") : ($"${next - 1}", $"${next}");
         Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {firstDay} AND occurred_on <= {lastDay} GROUP BY 1 ORDER BY 1",
             owner, null, FirstDay(from), LastDay(to));
+        // Calls and campaigns have no company: numbered like the activities. A member's calls are few; the owner index finds them.
+        Add(batch, $"SELECT count(*)::int, (count(*) FILTER (WHERE status = '{nameof(CallStatus.Completed)}'))::int FROM calls WHERE tenant_id = $1{visible} " +
+                   $"AND (coalesce(started_at, scheduled_at) AT TIME ZONE 'UTC')::date >= {firstDay} AND (coalesce(started_at, scheduled_at) AT TIME ZONE 'UTC')::date <= {lastDay}",
+            owner, null, FirstDay(from), LastDay(to));
+        Add(batch, $"SELECT count(*)::int FROM campaigns WHERE tenant_id = $1{visible} AND status = '{nameof(CampaignStatus.Active)}'", owner, null);
     }
 
     /// <summary>

@@ -9,50 +9,81 @@ using Microsoft.Extensions.Logging;
 namespace CrmTenancy.Infrastructure.Analytics;
 
 /// <summary>
-/// Folds the dashboard's tallies (docs/decisions/0025): every few seconds, each tenant that has delta rows gets them
-/// replaced by one row per key, so a dashboard sums a few hundred rows however many writes came before it. The
-/// platform role finds the tenants with unfolded rows; each tenant's are folded by a job of that tenant, under
-/// row-level security like a request. Each table's fold is one statement: a reader sees the deltas or their sum,
-/// never both, and deltas written while it runs (not in its snapshot) stay for the next pass.
+/// Folds every tally (docs/decisions/0025): every few seconds, each tenant that has delta rows gets them replaced by one
+/// row per key, so a read sums a few hundred rows however many writes came before it. The tallies are found in the
+/// catalog (a table with <c>tenant_id</c> and <c>folded</c>; its sums carry the comment
+/// <see cref="TallyMigrations.SumComment"/>), so a module that adds one (<see cref="TallyMigrations.CreateTally"/>)
+/// changes nothing here. The platform role finds the tenants with unfolded rows; each tenant's are folded by a job of
+/// that tenant, under row-level security like a request. Each table's fold is one statement: a reader sees the deltas or
+/// their sum, never both, and deltas written while it runs (not in its snapshot) stay for the next pass.
 /// </summary>
 public sealed class DashboardTallyService(
     DbContexts contexts, ITenantJobRunner jobs, IConfiguration configuration, TimeProvider clock, ILogger<DashboardTallyService> logger)
-    : PeriodicService(clock, logger, "Folding the dashboard's tallies",
-        TimeSpan.FromSeconds(configuration.GetValue(IntervalSetting, 10)))
+    : PeriodicService(clock, logger, "Folding the tallies", TimeSpan.FromSeconds(configuration.GetValue(IntervalSetting, 10)))
 {
     /// <summary>Seconds between passes; 0 turns the background passes off.</summary>
     public const string IntervalSetting = "Dashboard:TallyFoldSeconds";
+
+    private sealed record Tally(string Table, string[] Keys, string[] Sums);
+
+    private sealed record TallyColumnRow(string Table, string Column, bool IsSum);
+
+    private IReadOnlyList<Tally>? _tallies;
 
     /// <summary>One pass: returns how many tenants were folded.</summary>
     public async Task<int> FoldAsync(CancellationToken cancellationToken)
     {
         List<Guid> tenants;
+        IReadOnlyList<Tally> tallies;
         await using (var db = contexts.Platform())
         {
-            tenants = await db.Database.SqlQuery<Guid>($"""
-                SELECT tenant_id AS "Value" FROM customer_tallies WHERE NOT folded
-                UNION SELECT tenant_id FROM lead_tallies WHERE NOT folded
-                UNION SELECT tenant_id FROM activity_tallies WHERE NOT folded
-                """).ToListAsync(cancellationToken);
+            tallies = _tallies ??= await TalliesAsync(db, cancellationToken);
+            if (tallies.Count == 0)
+                return 0;
+            tenants = await db.Database.SqlQueryRaw<Guid>(
+                string.Join(" UNION ", tallies.Select(t => $"SELECT tenant_id AS \"Value\" FROM {t.Table} WHERE NOT folded"))).ToListAsync(cancellationToken);
         }
+        var fold = string.Join("\n", tallies.Select(FoldStatement));
         foreach (var tenant in tenants)
         {
-            await jobs.RunAsync(tenant, (services, token) => services.GetRequiredService<CrmDbContext>().Database.ExecuteSqlAsync($"""
-                WITH moved AS (DELETE FROM customer_tallies WHERE tenant_id = {tenant} RETURNING company_id, status, source, customers, revenue_cents)
-                INSERT INTO customer_tallies (tenant_id, company_id, status, source, customers, revenue_cents, folded)
-                SELECT {tenant}, company_id, status, source, sum(customers), sum(revenue_cents), true FROM moved
-                GROUP BY company_id, status, source HAVING sum(customers) <> 0 OR sum(revenue_cents) <> 0;
-                WITH moved AS (DELETE FROM lead_tallies WHERE tenant_id = {tenant} RETURNING company_id, status, captured_on, furthest_stage, leads)
-                INSERT INTO lead_tallies (tenant_id, company_id, status, captured_on, furthest_stage, leads, folded)
-                SELECT {tenant}, company_id, status, captured_on, furthest_stage, sum(leads), true FROM moved
-                GROUP BY company_id, status, captured_on, furthest_stage HAVING sum(leads) <> 0;
-                WITH moved AS (DELETE FROM activity_tallies WHERE tenant_id = {tenant} RETURNING occurred_on, activities)
-                INSERT INTO activity_tallies (tenant_id, occurred_on, activities, folded)
-                SELECT {tenant}, occurred_on, sum(activities), true FROM moved GROUP BY occurred_on HAVING sum(activities) <> 0;
-                """, token), cancellationToken);
+            await jobs.RunAsync(tenant, (services, token) =>
+                services.GetRequiredService<CrmDbContext>().Database.ExecuteSqlRawAsync(fold, [tenant], token), cancellationToken);
         }
         return tenants.Count;
     }
 
     protected override Task<int> RunOnceAsync(CancellationToken cancellationToken) => FoldAsync(cancellationToken);
+
+    /// <summary>The tenant's ({0}) rows of one tally, replaced by one folded row per key in one statement.</summary>
+    private static string FoldStatement(Tally tally)
+    {
+        var keys = string.Join(", ", tally.Keys);
+        var sums = string.Join(", ", tally.Sums);
+        var sumOf = string.Join(", ", tally.Sums.Select(s => $"sum({s})"));
+        var nonZero = string.Join(" OR ", tally.Sums.Select(s => $"sum({s}) <> 0"));
+        return $$"""
+            WITH moved AS (DELETE FROM {{tally.Table}} WHERE tenant_id = {0} RETURNING {{keys}}, {{sums}})
+            INSERT INTO {{tally.Table}} (tenant_id, {{keys}}, {{sums}}, folded)
+            SELECT {0}, {{keys}}, {{sumOf}}, true FROM moved
+            GROUP BY {{keys}} HAVING {{nonZero}};
+            """;
+    }
+
+    private static async Task<IReadOnlyList<Tally>> TalliesAsync(CrmDbContext db, CancellationToken cancellationToken)
+    {
+        var columns = await db.Database.SqlQuery<TallyColumnRow>($"""
+            SELECT c.relname::text AS "Table", a.attname::text AS "Column", coalesce(d.description = {TallyMigrations.SumComment}, false) AS "IsSum"
+            FROM pg_class c
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+            WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+              AND EXISTS (SELECT 1 FROM pg_attribute f WHERE f.attrelid = c.oid AND f.attname = 'folded' AND NOT f.attisdropped)
+              AND EXISTS (SELECT 1 FROM pg_attribute t WHERE t.attrelid = c.oid AND t.attname = 'tenant_id' AND NOT t.attisdropped)
+              AND a.attname NOT IN ('tenant_id', 'folded')
+            ORDER BY c.relname, a.attnum
+            """).ToListAsync(cancellationToken);
+        return [.. columns.GroupBy(c => c.Table)
+            .Select(t => new Tally(t.Key, [.. t.Where(c => !c.IsSum).Select(c => c.Column)], [.. t.Where(c => c.IsSum).Select(c => c.Column)]))
+            .Where(t => t.Sums.Length > 0 && t.Keys.Length > 0)];
+    }
 }

@@ -4,6 +4,7 @@ using CrmTenancy.Application.Campaigns.CampaignTargets;
 using CrmTenancy.Application.Campaigns.CreateCampaign;
 using CrmTenancy.Application.Campaigns.DeleteCampaign;
 using CrmTenancy.Application.Campaigns.GetCampaign;
+using CrmTenancy.Application.Campaigns.GetCampaignStats;
 using CrmTenancy.Application.Campaigns.LaunchCampaign;
 using CrmTenancy.Application.Campaigns.ListCampaigns;
 using CrmTenancy.Application.Campaigns.MoveCampaign;
@@ -28,6 +29,8 @@ public sealed class Campaigns : IEndpointGroup
         read.MapGet("", List).WithName("ListCampaigns");
         read.MapGet("{id:guid}", Get).WithName("GetCampaign");
         read.MapGet("{id:guid}/targets", ListTargets).WithName("ListCampaignTargets");
+        read.MapGet("{id:guid}/stats", (Guid id, IMediator mediator, CancellationToken cancellationToken) =>
+            mediator.Send(new GetCampaignStats(id), cancellationToken)).WithName("GetCampaignStats");
         read.MapTimeline<Campaign>();
         write.MapSharing(id => new GetCampaign(id));
         write.MapPost("", Create).WithName("CreateCampaign");
