@@ -62,17 +62,17 @@ public sealed class CampaignAudienceValidator : AbstractValidator<CampaignAudien
     public CampaignAudienceValidator()
     {
         RuleFor(x => x.People).IsInEnum();
-        RuleFor(x => x.Tags).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.Tags).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.Tags).ValidTag();
-        RuleFor(x => x.LeadStatuses).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.LeadStatuses).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.LeadStatuses).IsInEnum();
-        RuleFor(x => x.LeadSources).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.LeadSources).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.LeadSources).IsInEnum();
-        RuleFor(x => x.ContactTypes).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.ContactTypes).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.ContactTypes).IsInEnum();
-        RuleFor(x => x.CustomerStatuses).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.CustomerStatuses).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.CustomerStatuses).IsInEnum();
-        RuleFor(x => x.CustomerSources).Must(NotTooMany).WithMessage(TooMany);
+        RuleFor(x => x.CustomerSources).NotNull().Must(NotTooMany).WithMessage(TooMany);
         RuleForEach(x => x.CustomerSources).IsInEnum();
         RuleFor(x => x.OwnerId).NotEqual(Guid.Empty);
         RuleFor(x => x.AssigneeId).NotEqual(Guid.Empty);

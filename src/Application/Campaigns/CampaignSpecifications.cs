@@ -53,14 +53,16 @@ public sealed class CampaignPeopleSpecification : TenantSpecification<CampaignTa
         Query.Where(t => t.CampaignId == campaignId).AsNoTracking();
 }
 
-/// <summary>Who a campaign target is: the contact or lead, to leave out the people a campaign already has.</summary>
+/// <summary>Who a campaign target is (the contact or lead, its phone and email), to leave out the people a campaign already has.</summary>
 public sealed class TargetPerson : IProjection<CampaignTarget, TargetPerson>
 {
     public Guid? ContactId { get; init; }
     public Guid? LeadId { get; init; }
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
 
     static IQueryable<TargetPerson> IProjection<CampaignTarget, TargetPerson>.ProjectFrom(IQueryable<CampaignTarget> source) =>
-        source.Select(t => new TargetPerson { ContactId = t.ContactId, LeadId = t.LeadId });
+        source.Select(t => new TargetPerson { ContactId = t.ContactId, LeadId = t.LeadId, Phone = t.Phone, Email = t.Email });
 }
 
 /// <summary>A contact or lead as a campaign would reach it: who, and by which phone and email.</summary>

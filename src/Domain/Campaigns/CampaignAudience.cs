@@ -43,15 +43,15 @@ public sealed record CampaignAudience
     [System.Text.Json.Serialization.JsonIgnore]
     public bool FiltersCustomers => Tags.Count > 0 || CustomerStatuses.Count > 0 || CustomerSources.Count > 0;
 
-    /// <summary>The same audience with its tags normalised (as customer tags are) and every list without repeats.</summary>
+    /// <summary>The same audience with its tags normalised (as customer tags are), every list without repeats, a null list empty.</summary>
     public CampaignAudience Normalised() => this with
     {
-        Tags = [.. Tags.Select(CustomerTags.Normalise).Distinct()],
-        LeadStatuses = [.. LeadStatuses.Distinct()],
-        LeadSources = [.. LeadSources.Distinct()],
-        ContactTypes = [.. ContactTypes.Distinct()],
-        CustomerStatuses = [.. CustomerStatuses.Distinct()],
-        CustomerSources = [.. CustomerSources.Distinct()],
+        Tags = [.. (Tags ?? []).Select(CustomerTags.Normalise).Distinct()],
+        LeadStatuses = [.. (LeadStatuses ?? []).Distinct()],
+        LeadSources = [.. (LeadSources ?? []).Distinct()],
+        ContactTypes = [.. (ContactTypes ?? []).Distinct()],
+        CustomerStatuses = [.. (CustomerStatuses ?? []).Distinct()],
+        CustomerSources = [.. (CustomerSources ?? []).Distinct()],
     };
 
     public bool Equals(CampaignAudience? other) =>

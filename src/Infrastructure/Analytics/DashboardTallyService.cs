@@ -44,17 +44,30 @@ public sealed class DashboardTallyService(
                 string.Join(" UNION ", tallies.Select(t => $"SELECT tenant_id AS \"Value\" FROM {t.Table} WHERE NOT folded"))).ToListAsync(cancellationToken);
         }
         var fold = string.Join("\n", tallies.Select(FoldStatement));
+        var folded = 0;
         foreach (var tenant in tenants)
         {
-            await jobs.RunAsync(tenant, (services, token) =>
-                services.GetRequiredService<CrmDbContext>().Database.ExecuteSqlRawAsync(fold, [tenant], token), cancellationToken);
+            // One tenant's failure is logged and leaves the others to be folded; its deltas wait for the next pass.
+            try
+            {
+                await jobs.RunAsync(tenant, (services, token) =>
+                    services.GetRequiredService<CrmDbContext>().Database.ExecuteSqlRawAsync(fold, [tenant], token), cancellationToken);
+                folded++;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Folding the tallies of tenant {Tenant} failed; the next pass tries again", tenant);
+            }
         }
-        return tenants.Count;
+        return folded;
     }
 
     protected override Task<int> RunOnceAsync(CancellationToken cancellationToken) => FoldAsync(cancellationToken);
 
-    /// <summary>The tenant's ({0}) rows of one tally, replaced by one folded row per key in one statement.</summary>
+    /// <summary>
+    /// The tenant's ({0}) rows of one tally, replaced by one folded row per key in one statement; a tally without a delta
+    /// of the tenant's is left as it is.
+    /// </summary>
     private static string FoldStatement(Tally tally)
     {
         var keys = string.Join(", ", tally.Keys);
@@ -62,7 +75,8 @@ public sealed class DashboardTallyService(
         var sumOf = string.Join(", ", tally.Sums.Select(s => $"sum({s})"));
         var nonZero = string.Join(" OR ", tally.Sums.Select(s => $"sum({s}) <> 0"));
         return $$"""
-            WITH moved AS (DELETE FROM {{tally.Table}} WHERE tenant_id = {0} RETURNING {{keys}}, {{sums}})
+            WITH moved AS (DELETE FROM {{tally.Table}} WHERE tenant_id = {0}
+                           AND EXISTS (SELECT 1 FROM {{tally.Table}} WHERE tenant_id = {0} AND NOT folded) RETURNING {{keys}}, {{sums}})
             INSERT INTO {{tally.Table}} (tenant_id, {{keys}}, {{sums}}, folded)
             SELECT {0}, {{keys}}, {{sumOf}}, true FROM moved
             GROUP BY {{keys}} HAVING {{nonZero}};

@@ -1,4 +1,6 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Domain.Calls;
+using CrmTenancy.Domain.Campaigns;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Companies;
 using CrmTenancy.Domain.Contacts;
@@ -102,13 +104,15 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             customer.AddTags(["demo", "key account"]);
             db.Customers.Add(customer);
 
-            var contact = Contact.Create(tenant.Id, new ContactDetails("Sam", "Rivera", $"sam@{demo.Slug}-client.example", Title: "Buyer", Type: ContactType.Client), ownerId: null);
+            var contact = Contact.Create(tenant.Id, new ContactDetails("Sam", "Rivera", $"sam@{demo.Slug}-client.example", Phone: "+1 555 0100",
+                Title: "Buyer", Type: ContactType.Client), ownerId: null);
             contact.LinkTo(customer);
             contact.MakePrimary();
             db.Contacts.Add(contact);
 
             AddUsers(db, tenant.Id, demo);
-            AddLeads(db, tenant.Id, demo, unit.Id);
+            var leads = AddLeads(db, tenant.Id, demo, unit.Id);
+            AddCampaign(db, tenant.Id, contact, leads);
             await RecordCreationsAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -125,21 +129,57 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         }
     }
 
-    /// <summary>Three leads at different stages of the pipeline, one of them lost; the fresh one of the business unit, if any.</summary>
-    private void AddLeads(CrmDbContext db, Guid tenantId, DemoTenant demo, Guid? companyId)
+    /// <summary>
+    /// A voice campaign launched a week ago to the open leads and the contact: one call completed with the engaged lead
+    /// (interested), one to the contact that was not answered, and one scheduled for tomorrow with the fresh lead.
+    /// </summary>
+    private void AddCampaign(CrmDbContext db, Guid tenantId, Contact contact, IReadOnlyList<Lead> leads)
     {
         var now = clock.GetUtcNow();
-        var fresh = Lead.Create(tenantId, new LeadDetails("Jordan", "Lee", $"jordan@{demo.Slug}-prospect.example",
+        var campaign = Campaign.Create(tenantId, new CampaignDetails("Winter check-in calls", "Call every open lead and key contact before the holidays",
+            now.AddDays(-7), now.AddDays(30)), CampaignChannel.Voice, ownerId: null);
+        AudiencePerson Person(Guid id, string name, string? phone, string? email) => new(id, name, phone, email, EmailAddress.NormalizeOptional(email));
+        var targets = AudienceSelection.NewTargets(campaign,
+            [Person(contact.Id, $"{contact.FirstName} {contact.LastName}", contact.Phone, contact.Email)],
+            leads.Where(l => l.IsOpen).Select(l => Person(l.Id, $"{l.FirstName} {l.LastName}", l.Phone, l.Email)), []);
+        campaign.Schedule();
+        campaign.Launch(now.AddDays(-7), targets.Count);
+        db.Add(campaign);
+        db.AddRange(targets);
+
+        var engaged = leads.Single(l => l.Status == LeadStatus.Engaged);
+        var engagedTarget = targets.Single(t => t.LeadId == engaged.Id);
+        var answered = Call.Schedule(tenantId, new CallParty(null, engaged.Id, campaign.Id, engagedTarget.Id), CallDirection.Outbound, now.AddDays(-3), null, null);
+        answered.Start(now.AddDays(-3));
+        answered.Complete(now.AddDays(-3).AddMinutes(7), CallOutcome.Interested, "Wants a proposal for the annual plan", null);
+        engagedTarget.Attempted(now.AddDays(-3), reached: true, completed: true);
+        engaged.RecordContact(now.AddDays(-3));
+        var contactTarget = targets.Single(t => t.ContactId == contact.Id);
+        var unanswered = Call.Schedule(tenantId, new CallParty(contact.Id, null, campaign.Id, contactTarget.Id), CallDirection.Outbound, now.AddDays(-2), null, null);
+        unanswered.EndUnanswered(CallStatus.NoAnswer, now.AddDays(-2));
+        contactTarget.Attempted(now.AddDays(-2), reached: false, completed: false);
+        var fresh = leads.Single(l => l.Status == LeadStatus.New);
+        var upcoming = Call.Schedule(tenantId, new CallParty(null, fresh.Id, campaign.Id, targets.Single(t => t.LeadId == fresh.Id).Id),
+            CallDirection.Outbound, now.AddDays(1), null, "First call after the web form");
+        db.AddRange(answered, unanswered, upcoming);
+    }
+
+    /// <summary>Three leads at different stages of the pipeline, one of them lost; the fresh one of the business unit, if any.</summary>
+    private IReadOnlyList<Lead> AddLeads(CrmDbContext db, Guid tenantId, DemoTenant demo, Guid? companyId)
+    {
+        var now = clock.GetUtcNow();
+        var fresh = Lead.Create(tenantId, new LeadDetails("Jordan", "Lee", $"jordan@{demo.Slug}-prospect.example", Phone: "+1 555 0101",
             CompanyName: $"{demo.Name} Prospect Co", Interest: "Annual plan", VolumeTier: VolumeTier.Medium, CompanyId: companyId),
             LeadSource.WebForm, ownerId: null, now.AddDays(-2));
         fresh.AddTags(["newsletter"]);
-        var engaged = Lead.Create(tenantId, new LeadDetails("Priya", "Shah", $"priya@{demo.Slug}-partner.example",
+        var engaged = Lead.Create(tenantId, new LeadDetails("Priya", "Shah", $"priya@{demo.Slug}-partner.example", Phone: "+44 20 7946 0102",
             CompanyName: $"{demo.Name} Partner Group", VolumeTier: VolumeTier.High), LeadSource.Referral, ownerId: null, now.AddDays(-10));
         engaged.MoveTo(LeadStatus.Engaged);
         var lost = Lead.Create(tenantId, new LeadDetails("Chris", "Novak", $"chris@{demo.Slug}-lost.example"),
             LeadSource.Campaign, ownerId: null, now.AddDays(-30));
         lost.MoveTo(LeadStatus.Lost, "No budget this year");
         db.AddRange(fresh, engaged, lost);
+        return [fresh, engaged, lost];
     }
 
     private static void AddUsers(CrmDbContext db, Guid tenantId, DemoTenant demo)

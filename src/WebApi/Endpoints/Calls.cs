@@ -1,5 +1,10 @@
 using System.Text.Json.Serialization;
 using CrmTenancy.Application.Calls;
+using CrmTenancy.Application.Calls.CompleteCall;
+using CrmTenancy.Application.Calls.GetCall;
+using CrmTenancy.Application.Calls.ListCalls;
+using CrmTenancy.Application.Calls.MoveCall;
+using CrmTenancy.Application.Calls.ScheduleCall;
 using CrmTenancy.Application.Common.Paging;
 using CrmTenancy.Domain.Calls;
 using CrmTenancy.Domain.Campaigns;
@@ -41,7 +46,8 @@ public sealed class Calls : IEndpointGroup
             mediator.Send(new ListCalls(new CallFilter(LeadId: id), page, pageSize, typeof(Lead), id), cancellationToken)).WithName("ListLeadCalls");
         var inCampaign = app.MapGroup("/api").WithTags("Calls").RequireAuthorization(Policies.Write);
         inCampaign.MapPost("campaigns/{id:guid}/calls", (Guid id, ScheduleCall command, IMediator mediator, HttpContext context) =>
-            Resources.Create(mediator, context, command with { CampaignId = id }, callId => new GetCall(callId), "/api/calls")).WithName("ScheduleCampaignCall");
+            Resources.Create(mediator, context, command with { CampaignId = id, ExpectedVersion = ETags.ExpectedVersion(context.Request) },
+                callId => new GetCall(callId), "/api/calls")).WithName("ScheduleCampaignCall");
         of.MapGet("campaigns/{id:guid}/calls", (Guid id, IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize) =>
             mediator.Send(new ListCalls(new CallFilter(CampaignId: id), page, pageSize, typeof(Campaign), id), cancellationToken)).WithName("ListCampaignCalls");
     }

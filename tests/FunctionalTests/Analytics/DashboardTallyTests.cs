@@ -75,6 +75,8 @@ public sealed class DashboardTallyTests(ApiFactory factory) : ApiTest(factory)
                 ? $"{parts[0]} {parts[1]} {Camel(name)} {count}" : l).Order(StringComparer.Ordinal));
     }
 
+    private static DateTimeOffset UtcDay(DateTimeOffset instant) => new(instant.UtcDateTime.Date, TimeSpan.Zero);
+
     private async Task<int> UnfoldedAsync()
     {
         await using var db = Factory.Database.Owner();
@@ -126,7 +128,7 @@ public sealed class DashboardTallyTests(ApiFactory factory) : ApiTest(factory)
         var ranges = new (DateTimeOffset From, DateTimeOffset To)[]
         {
             (now.AddDays(-30), now.AddMinutes(1)), // the default shape: partial first and last day
-            (now.Date.AddDays(-12), now.Date.AddDays(1)), // whole days only
+            (UtcDay(now).AddDays(-12), UtcDay(now).AddDays(1)), // whole UTC days only
             (now.AddHours(-40), now.AddHours(-20)), // partial days, one whole day or none between
             (now.AddMinutes(-30), now.AddMinutes(5)), // inside one day
         };

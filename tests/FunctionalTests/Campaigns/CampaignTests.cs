@@ -215,6 +215,10 @@ public sealed class CampaignTests(ApiFactory factory) : ApiTest(factory)
             Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
         using (var readOnly = await m2.PostAsync($"/api/campaigns/{shared}/launch", null))
             Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
+        // The targets name people the member may not see: read by the campaign's owner, not by every member it is shared with.
+        using (var targets = await m2.GetAsync($"/api/campaigns/{shared}/targets"))
+            Assert.Equal(HttpStatusCode.Forbidden, targets.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await m1.GetAsync($"/api/campaigns/{shared}/targets")).StatusCode);
         admin.Dispose();
         m1.Dispose();
         m2.Dispose();
@@ -228,12 +232,23 @@ public sealed class CampaignTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("""{"name":"x","channel":"voice","audience":{"leadStatuses":["won"]}}""", "audience.leadStatuses[0]")]
     [InlineData("""{"name":"x","channel":"voice","startsAt":"2026-12-02T00:00:00Z","endsAt":"2026-12-01T00:00:00Z"}""", "endsAt")]
     [InlineData("""{"name":"x","channel":"voice","audience":{"ownerId":"not-a-guid"}}""", "audience.ownerId")]
+    [InlineData("""{"name":"x","channel":"voice","audience":{"tags":null}}""", "audience.tags")]
+    [InlineData("""{"name":"x","channel":"voice","audience":{"leadStatuses":null}}""", "audience.leadStatuses")]
     [InlineData("""{"name":"x","channel":"voice",""", null)]
     public async Task Bad_input_is_a_400_naming_the_field_and_writes_nothing(string body, string? field)
     {
         using var response = await A.PostAsync("/api/campaigns", new StringContent(body, Encoding.UTF8, "application/json"));
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, field: field);
         Assert.Equal(0, (await OkAsync(A.GetAsync("/api/campaigns"))).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_replacement_without_the_channel_is_a_400_naming_it_and_changes_nothing()
+    {
+        var id = await CampaignAsync(A, new { name = "Mail", channel = "email" });
+        using (var response = await A.PutAsJsonAsync($"/api/campaigns/{id}", new { name = "Mail" }))
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, field: "channel");
+        Assert.Equal("email", (await OkAsync(A.GetAsync($"/api/campaigns/{id}"))).GetProperty("channel").GetString());
     }
 
     [Fact]

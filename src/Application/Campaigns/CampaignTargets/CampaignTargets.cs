@@ -15,7 +15,11 @@ using MediatR;
 
 namespace CrmTenancy.Application.Campaigns.CampaignTargets;
 
-/// <summary>A page of a campaign's targets with their state; 404 when the caller may not see the campaign.</summary>
+/// <summary>
+/// A page of a campaign's targets with their state; 404 when the caller may not see the campaign. Targets name people
+/// and their phones and emails: under owner-only visibility a member reads them for the campaigns they own, not for one
+/// merely shared with the team (403), since its targets may be people the member may not see.
+/// </summary>
 public sealed record ListCampaignTargets(Guid CampaignId, CampaignTargetState? State = null, int Page = 1, int PageSize = Paging.DefaultPageSize)
     : IQuery<PagedResult<CampaignTargetDto>>, IPagedQuery;
 
@@ -35,6 +39,8 @@ public sealed class ListCampaignTargetsHandler(IReadRepository<Campaign> campaig
     {
         if (!await campaigns.AnyAsync(new ReadByIdSpecification<Campaign>(tenant, request.CampaignId), cancellationToken))
             throw new NotFoundException(nameof(Campaign), request.CampaignId);
+        if (tenant.OwnerScope is not null && !await campaigns.AnyAsync(new ByIdSpecification<Campaign>(tenant, request.CampaignId), cancellationToken))
+            throw new ForbiddenException("The targets of a campaign shared with the team are read by its owner and the administrators.");
         return await targets.ProjectPageAsync<CampaignTarget, CampaignTargetDto>(
             new CampaignTargetListSpecification(tenant, request.CampaignId, request.State, request.Page, request.PageSize), cancellationToken);
     }

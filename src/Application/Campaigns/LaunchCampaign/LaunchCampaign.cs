@@ -56,8 +56,7 @@ internal static class CampaignTargeting
     {
         var already = await targets.ProjectListAsync<TargetPerson>(new CampaignPeopleSpecification(tenant, campaign.Id), cancellationToken);
         var made = AudienceSelection.NewTargets(campaign, contacts.Select(ToAudience), leads.Select(ToAudience),
-            already.Where(t => t.ContactId is not null).Select(t => t.ContactId!.Value).ToHashSet(),
-            already.Where(t => t.LeadId is not null).Select(t => t.LeadId!.Value).ToHashSet());
+            [.. already.Select(t => new ExistingTarget(t.ContactId, t.LeadId, t.Phone, t.Email))]);
         foreach (var target in made)
             targets.Add(target);
         return made.Count;

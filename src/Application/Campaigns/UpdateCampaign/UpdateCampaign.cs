@@ -11,9 +11,12 @@ using MediatR;
 namespace CrmTenancy.Application.Campaigns.UpdateCampaign;
 
 /// <summary>Replaces a Draft or Scheduled campaign's fields (a launched campaign's audience is what its targets are).</summary>
-public sealed record UpdateCampaign : CampaignInput, ICommand<Unit>, IConditionalCommand
+public sealed record UpdateCampaign : CampaignInput, ICommand<Unit>, IConditionalCommand, IReplacement
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public Guid Id { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
     public int? ExpectedVersion { get; init; }
 }
 

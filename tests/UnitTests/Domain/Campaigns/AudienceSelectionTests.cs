@@ -18,8 +18,8 @@ public sealed class AudienceSelectionTests
         var withEmail = Person("Mail", null, "mail@example.test");
         var withShortNumber = Person("Short", "12", null);
 
-        var voice = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [withPhone, withEmail, withShortNumber], [], new HashSet<Guid>(), new HashSet<Guid>());
-        var email = AudienceSelection.NewTargets(Campaign(CampaignChannel.Email), [withPhone, withEmail, withShortNumber], [], new HashSet<Guid>(), new HashSet<Guid>());
+        var voice = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [withPhone, withEmail, withShortNumber], [], []);
+        var email = AudienceSelection.NewTargets(Campaign(CampaignChannel.Email), [withPhone, withEmail, withShortNumber], [], []);
 
         Assert.Equal([withPhone.Id], voice.Select(t => t.ContactId!.Value));
         Assert.Equal([withEmail.Id], email.Select(t => t.ContactId!.Value));
@@ -33,11 +33,11 @@ public sealed class AudienceSelectionTests
         var samePhone = Person("Ada by phone", "44 20 7946-0000", null);
         var other = Person("Grace", "+1 555 0100", "grace@example.test");
 
-        var targets = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [samePhone, other], new HashSet<Guid>(), new HashSet<Guid>());
+        var targets = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [samePhone, other], []);
         Assert.Equal([contact.Id], targets.Where(t => t.ContactId is not null).Select(t => t.ContactId!.Value));
         Assert.Equal([other.Id], targets.Where(t => t.LeadId is not null).Select(t => t.LeadId!.Value));
 
-        var byEmail = AudienceSelection.NewTargets(Campaign(CampaignChannel.Email), [contact], [sameEmail], new HashSet<Guid>(), new HashSet<Guid>());
+        var byEmail = AudienceSelection.NewTargets(Campaign(CampaignChannel.Email), [contact], [sameEmail], []);
         Assert.Single(byEmail);
     }
 
@@ -47,16 +47,32 @@ public sealed class AudienceSelectionTests
         var contact = Person("Ada", "+44 20 7946 0000", null);
         var lead = Person("Grace", "+1 555 0100", null);
 
-        var targets = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [lead], new HashSet<Guid> { contact.Id }, new HashSet<Guid> { lead.Id });
+        var targets = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [lead], [new ExistingTarget(contact.Id, null, contact.Phone, null), new ExistingTarget(null, lead.Id, lead.Phone, null)]);
 
         Assert.Empty(targets);
+    }
+
+    [Fact]
+    public void A_lead_with_the_phone_or_email_of_a_target_the_campaign_already_has_is_not_added()
+    {
+        var lead = Person("Ada as lead", "+44 20 7946 0000", "ada@example.test");
+        var byEmail = AudienceSelection.NewTargets(Campaign(CampaignChannel.Email), [], [lead], [new ExistingTarget(Guid.NewGuid(), null, null, " ADA@example.test")]);
+        var byPhone = AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [], [lead], [new ExistingTarget(Guid.NewGuid(), null, "44 20 7946-0000", null)]);
+
+        Assert.Empty(byEmail);
+        Assert.Empty(byPhone);
+
+        // A contact that is a lead target's person is left out too; contacts sharing a number with a contact target are not.
+        var contact = Person("Ada as contact", "+44 20 7946 0000", null);
+        Assert.Empty(AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [], [new ExistingTarget(null, Guid.NewGuid(), "44 20 7946 0000", null)]));
+        Assert.Single(AudienceSelection.NewTargets(Campaign(CampaignChannel.Voice), [contact], [], [new ExistingTarget(Guid.NewGuid(), null, "44 20 7946 0000", null)]));
     }
 
     [Fact]
     public void A_target_keeps_the_trimmed_phone_and_email_and_its_campaigns_tenant()
     {
         var campaign = Campaign(CampaignChannel.Email);
-        var target = Assert.Single(AudienceSelection.NewTargets(campaign, [], [Person("Ada", "  ", " ada@example.test ")], new HashSet<Guid>(), new HashSet<Guid>()));
+        var target = Assert.Single(AudienceSelection.NewTargets(campaign, [], [Person("Ada", "  ", " ada@example.test ")], []));
 
         Assert.Equal((TestData.TenantA, campaign.Id, "ada@example.test", (string?)null), (target.TenantId, target.CampaignId, target.Email, target.Phone));
         Assert.Equal(CampaignTargetState.Pending, target.State);

@@ -1,4 +1,5 @@
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Calls;
 using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Common.Messaging;
@@ -7,15 +8,7 @@ using CrmTenancy.Domain.Calls;
 using FluentValidation;
 using MediatR;
 
-namespace CrmTenancy.Application.Calls;
-
-public sealed record GetCall(Guid Id) : IGetById<Call, CallDto>;
-
-public sealed class GetCallHandler(IReadRepository<Call> calls, ITenantContext tenant) : IRequestHandler<GetCall, CallDto>
-{
-    public Task<CallDto> Handle(GetCall request, CancellationToken cancellationToken) =>
-        calls.GetDtoAsync<Call, CallDto>(tenant, request.Id, cancellationToken);
-}
+namespace CrmTenancy.Application.Calls.ListCalls;
 
 /// <summary>
 /// A page of calls. With <paramref name="Of"/> (the calls of one contact, lead or campaign) the record must be one the
