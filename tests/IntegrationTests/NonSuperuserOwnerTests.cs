@@ -61,9 +61,10 @@ public sealed class NonSuperuserOwnerTests
             Assert.Equal(DemoData.Tenants.Count, await platform.Customers.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
             Assert.Equal(DemoData.Tenants.Count * 2, await platform.Users.IgnoreQueryFilters([CrmDbContext.TenantFilter]).CountAsync());
             Assert.Equal(1, await platform.PlatformOperators.CountAsync());
-            // A business unit each, and the "created" entry of each demo customer, contact, lead (three), campaign and call (three).
+            // A business unit each, and the "created" entry of each demo customer, contact, lead (three), campaign, call (three)
+            // and conversation.
             Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Companies.Company>().IgnoreQueryFilters().CountAsync());
-            Assert.Equal(DemoData.Tenants.Count * 9, await platform.Set<Domain.Activities.Activity>().IgnoreQueryFilters()
+            Assert.Equal(DemoData.Tenants.Count * 10, await platform.Set<Domain.Activities.Activity>().IgnoreQueryFilters()
                 .CountAsync(a => a.Action == Domain.Activities.ActivityActions.Created && a.Actor == "system"));
             // A launched voice campaign each: the contact and the two open leads as targets, a call answered, one not, one to come.
             Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Campaigns.Campaign>().IgnoreQueryFilters()
@@ -72,6 +73,7 @@ public sealed class NonSuperuserOwnerTests
             Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters()
                 .CountAsync(c => c.Status == Domain.Calls.CallStatus.Completed && c.Outcome == Domain.Calls.CallOutcome.Interested));
             Assert.Equal(DemoData.Tenants.Count * 3, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters().CountAsync());
+            Assert.Equal(DemoData.Tenants.Count * 4, await platform.Set<Domain.Conversations.ConversationMessage>().IgnoreQueryFilters().CountAsync());
         }
         finally
         {

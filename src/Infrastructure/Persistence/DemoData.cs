@@ -4,6 +4,7 @@ using CrmTenancy.Domain.Campaigns;
 using CrmTenancy.Domain.Common;
 using CrmTenancy.Domain.Companies;
 using CrmTenancy.Domain.Contacts;
+using CrmTenancy.Domain.Conversations;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.Leads;
 using CrmTenancy.Domain.Tenants;
@@ -131,7 +132,8 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
 
     /// <summary>
     /// A voice campaign launched a week ago to the open leads and the contact: one call completed with the engaged lead
-    /// (interested), one to the contact that was not answered, and one scheduled for tomorrow with the fresh lead.
+    /// (interested) with its transcript, one to the contact that was not answered, and one scheduled for tomorrow with the
+    /// fresh lead.
     /// </summary>
     private void AddCampaign(CrmDbContext db, Guid tenantId, Contact contact, IReadOnlyList<Lead> leads)
     {
@@ -162,6 +164,17 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
         var upcoming = Call.Schedule(tenantId, new CallParty(null, fresh.Id, campaign.Id, targets.Single(t => t.LeadId == fresh.Id).Id),
             CallDirection.Outbound, now.AddDays(1), null, "First call after the web form");
         db.AddRange(answered, unanswered, upcoming);
+
+        // What was said on the answered call.
+        var transcript = Conversation.Start(tenantId, ConversationChannel.Voice, null, engaged.Id, answered.Id, "Winter check-in", null);
+        var said = now.AddDays(-3);
+        db.Add(transcript);
+        db.AddRange(transcript.Append([
+            new MessageDraft("agent", MessageDirection.Outbound, "Hi Priya, this is a quick winter check-in about your plans for next year.", said, Sentiment.Neutral),
+            new MessageDraft("Priya Shah", MessageDirection.Inbound, "Good timing: we are looking at the annual plan for the whole team.", said.AddMinutes(1), Sentiment.Positive),
+            new MessageDraft("agent", MessageDirection.Outbound, "Then I will send a proposal for the annual plan this week.", said.AddMinutes(3), Sentiment.Positive),
+            new MessageDraft("Priya Shah", MessageDirection.Inbound, "Please do, with the volume discount.", said.AddMinutes(4), Sentiment.Positive),
+        ]));
     }
 
     /// <summary>Three leads at different stages of the pipeline, one of them lost; the fresh one of the business unit, if any.</summary>

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace CrmTenancy.WebApi.Http;
 
 /// <summary>
 /// Refuses control characters in the path and query, a JSON body in any charset but UTF-8 (RFC 8259: JSON exchanged
 /// between systems is UTF-8; an unknown charset would otherwise fail deep in the reader), and caps request bodies (Kestrel enforces the same limit on the socket; this also covers hosts without it and
-/// answers early when Content-Length already says too much).
+/// answers early when Content-Length already says too much). An endpoint that takes more (a transcript's import) says
+/// so with its own <see cref="IRequestSizeLimitMetadata"/>, which this honours.
 /// </summary>
 public sealed class RequestLimits(RequestDelegate next)
 {
@@ -31,9 +33,10 @@ public sealed class RequestLimits(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxBodyBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            feature.MaxRequestBodySize = MaxBodyBytes;
-        if (context.Request.ContentLength > MaxBodyBytes)
+            feature.MaxRequestBodySize = limit;
+        if (context.Request.ContentLength > limit)
             throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
         if (!TextInput.IsAcceptable(context.Request.Path.Value))
             throw new BadHttpRequestException("The path contains control characters.");
