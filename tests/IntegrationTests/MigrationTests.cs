@@ -38,6 +38,7 @@ public sealed class MigrationTests(PersistenceFixture fixture) : PersistenceTest
     [InlineData("SELECT id FROM customers WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
         "ix_customers_tenant_id_recent")]
     [InlineData("SELECT id FROM leads WHERE tenant_id = gen_random_uuid() AND search_text LIKE '%acme%'", "ix_leads_search_text_trgm")]
+    [InlineData("SELECT id FROM conversation_messages WHERE tenant_id = gen_random_uuid() AND search_text LIKE '%acme%'", "ix_conversation_messages_search_trgm")]
     [InlineData("SELECT id FROM leads WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY COALESCE(updated_at, created_at) DESC, id DESC LIMIT 25",
         "ix_leads_tenant_id_recent")]
     [InlineData("SELECT id FROM leads WHERE tenant_id = '01a1fc86-0000-7000-8000-000000000001'::uuid ORDER BY last_name, first_name, id LIMIT 25",

@@ -193,6 +193,16 @@ public sealed class CampaignTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(["Voice"], await ListAsync("?channel=voice"));
         Assert.Equal(["Voice"], await ListAsync($"?ownerId={admin.Id}"));
 
+        // Handed to another user of the tenant, or to no one; B's user is not one of A's.
+        var (_, asB) = await UserAsync(TenantB, "admin@b.example", UserRole.TenantAdmin);
+        var bUser = (await OkAsync(asB.GetAsync("/api/team/users"))).GetProperty("items")[0].GetProperty("id").GetString();
+        using (var foreign = await A.PutAsJsonAsync($"/api/campaigns/{email}/owner", new { ownerId = bUser }))
+            await AssertProblemAsync(foreign, HttpStatusCode.BadRequest, field: "ownerId");
+        Assert.Equal(admin.Id.ToString(), (await OkAsync(A.PutAsJsonAsync($"/api/campaigns/{email}/owner", new { ownerId = admin.Id }))).GetProperty("ownerId").GetString());
+        Assert.Equal(["Email", "Voice"], await ListAsync($"?ownerId={admin.Id}"));
+        Assert.Equal(JsonValueKind.Null, (await OkAsync(A.PutAsJsonAsync($"/api/campaigns/{email}/owner", new { ownerId = (Guid?)null }))).GetProperty("ownerId").ValueKind);
+        asB.Dispose();
+
         await OkAsync(A.DeleteAsync($"/api/campaigns/{voice}"), HttpStatusCode.NoContent);
         using (var gone = await A.GetAsync($"/api/campaigns/{voice}"))
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
