@@ -73,7 +73,8 @@ public sealed class NonSuperuserOwnerTests
             Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters()
                 .CountAsync(c => c.Status == Domain.Calls.CallStatus.Completed && c.Outcome == Domain.Calls.CallOutcome.Interested));
             Assert.Equal(DemoData.Tenants.Count * 3, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters().CountAsync());
-            Assert.Equal(DemoData.Tenants.Count * 4, await platform.Set<Domain.Conversations.ConversationMessage>().IgnoreQueryFilters().CountAsync());
+            // The messages themselves are the tenant's alone (the platform role reads none); their count is on the conversation.
+            Assert.Equal(DemoData.Tenants.Count * 4, await platform.Set<Domain.Conversations.Conversation>().IgnoreQueryFilters().SumAsync(c => c.MessageCount));
         }
         finally
         {

@@ -33,10 +33,17 @@ public sealed class CallListSpecification : TenantSpecification<Call>
             Query.Where(c => c.Outcome == outcome);
         if (filter.OwnerId is { } owner)
             Query.Where(c => c.OwnerId == owner);
+        // Instants in UTC: PostgreSQL's timestamptz takes no other offset from the driver.
         if (filter.From is { } from)
-            Query.Where(c => c.ScheduledAt >= from);
+        {
+            var start = from.ToUniversalTime();
+            Query.Where(c => c.ScheduledAt >= start);
+        }
         if (filter.To is { } to)
-            Query.Where(c => c.ScheduledAt < to);
+        {
+            var end = to.ToUniversalTime();
+            Query.Where(c => c.ScheduledAt < end);
+        }
         Query.OrderByDescending(c => c.ScheduledAt).ThenByDescending(c => c.Id).Page(page, pageSize).AsNoTracking();
     }
 }

@@ -23,8 +23,11 @@ public sealed class TargetOfPersonSpecification : TenantSpecification<CampaignTa
             .OrderBy(t => t.ContactId == null).AsNoTracking();
 }
 
-/// <summary>A contact or lead by id, to change it along with a call (the caller's record visibility applies).</summary>
-public sealed class PersonForChangeSpecification<T> : TenantSpecification<T>, ILocksForChange where T : AggregateRoot, ITenantOwned
+/// <summary>
+/// A contact or lead by id, to record a contact made by a call: every record the caller may see, shared ones included
+/// (the last-contacted time is the call's consequence, not an edit of the record).
+/// </summary>
+public sealed class PersonForChangeSpecification<T> : TenantSpecification<T> where T : AggregateRoot, ITenantOwned
 {
     public PersonForChangeSpecification(ITenantContext tenant, Guid id) : base(tenant) => Query.Where(p => p.Id == id);
 }

@@ -54,7 +54,7 @@ internal static class CampaignRules
     }
 
     public static CampaignDetails ToDetails(this CampaignInput input) =>
-        new(input.Name, input.Description, input.StartsAt, input.EndsAt, input.Audience);
+        new(input.Name, input.Description, input.StartsAt?.ToUniversalTime(), input.EndsAt?.ToUniversalTime(), input.Audience);
 }
 
 public sealed class CampaignAudienceValidator : AbstractValidator<CampaignAudience>

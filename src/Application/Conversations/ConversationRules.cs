@@ -31,7 +31,7 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
 internal static class ConversationRules
 {
     public static List<MessageDraft> ToDrafts(this IEnumerable<MessageInput> messages, DateTimeOffset now) =>
-        [.. messages.Select(m => new MessageDraft(m.Speaker, m.Direction, m.Text, m.SentAt ?? now, m.Sentiment))];
+        [.. messages.Select(m => new MessageDraft(m.Speaker, m.Direction, m.Text, m.SentAt?.ToUniversalTime() ?? now, m.Sentiment))];
 }
 
 /// <summary>A page of one conversation's messages in order.</summary>

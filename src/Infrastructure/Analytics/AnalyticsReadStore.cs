@@ -16,7 +16,7 @@ using NpgsqlTypes;
 namespace CrmTenancy.Infrastructure.Analytics;
 
 /// <summary>
-/// The dashboard in one round trip: five aggregate statements in one batch on the request's own connection (its
+/// The dashboard in one round trip: seven aggregate statements in one batch on the request's own connection (its
 /// <c>set_config</c> and row-level security apply as to every read), in one read-only snapshot, each bound to the tenant
 /// by parameter. The whole tenant's dashboard reads the tallies the database keeps (docs/decisions/0025); an owner-only
 /// member's counts the rows they may see. (Two batches at once on two connections were measured slower on this 2-core
@@ -40,7 +40,7 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            // One snapshot for the five statements (repeatable read), read only, and no parallel workers: on a machine
+            // One snapshot for the seven statements (repeatable read), read only, and no parallel workers: on a machine
             // this size a parallel sequential scan was chosen over the index-only scans and took twice as long. BEGIN
             // rides on the batch; COMMIT is one more round trip.
             await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
@@ -238,8 +238,9 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         var (firstDay, lastDay) = companyId is null ? ($"${next}", $"${next + 1}") : ($"${next - 1}", $"${next}");
         Add(batch, $"SELECT occurred_on, count(*)::int FROM activities WHERE tenant_id = $1{visible} AND occurred_on >= {firstDay} AND occurred_on <= {lastDay} GROUP BY 1 ORDER BY 1",
             owner, null, FirstDay(from), LastDay(to));
-        // Calls and campaigns have no company: numbered like the activities. A member's calls are few; the owner index finds them.
-        Add(batch, $"SELECT count(*)::int, (count(*) FILTER (WHERE status = '{nameof(CallStatus.Completed)}'))::int FROM calls WHERE tenant_id = $1{visible} " +
+        // Calls and campaigns have no company: numbered like the activities. A call's owner is its assignee and a call is
+        // never shared, so a member's calls are those they own: the (tenant_id, owner_id) index finds them.
+        Add(batch, $"SELECT count(*)::int, (count(*) FILTER (WHERE status = '{nameof(CallStatus.Completed)}'))::int FROM calls WHERE tenant_id = $1 AND owner_id = $2 " +
                    $"AND (coalesce(started_at, scheduled_at) AT TIME ZONE 'UTC')::date >= {firstDay} AND (coalesce(started_at, scheduled_at) AT TIME ZONE 'UTC')::date <= {lastDay}",
             owner, null, FirstDay(from), LastDay(to));
         Add(batch, $"SELECT count(*)::int FROM campaigns WHERE tenant_id = $1{visible} AND status = '{nameof(CampaignStatus.Active)}'", owner, null);

@@ -84,6 +84,7 @@ public sealed class CallTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(1, (await OkAsync(A.GetAsync("/api/calls?outcome=converted"))).GetProperty("totalCount").GetInt32());
         Assert.Equal(1, (await OkAsync(A.GetAsync("/api/calls?status=noAnswer"))).GetProperty("totalCount").GetInt32());
         Assert.Equal(0, (await OkAsync(A.GetAsync("/api/calls?to=2020-01-01T00:00:00Z"))).GetProperty("totalCount").GetInt32());
+        Assert.Equal(2, (await OkAsync(A.GetAsync($"/api/calls?campaignId={campaign}&from={Uri.EscapeDataString("2020-01-01T00:00:00-05:00")}"))).GetProperty("totalCount").GetInt32());
         var timeline = (await OkAsync(A.GetAsync($"/api/calls/{call}/activities"))).GetProperty("items").EnumerateArray().Select(a => a.GetProperty("summary").GetString());
         Assert.Contains("Outbound call completed: Converted", timeline);
     }

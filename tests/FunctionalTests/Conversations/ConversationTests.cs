@@ -38,8 +38,9 @@ public sealed class ConversationTests(ApiFactory factory) : ApiTest(factory)
         var contact = await ContactAsync(A, "Ada");
         var id = await ConversationAsync(A, contact, "Hello, this is Acme calling about your renewal.", "Hi! I wanted to ask about the platinum plan pricing.");
 
+        // A time with another offset than UTC is the same instant.
         var appended = await OkAsync(A.PostAsJsonAsync($"/api/conversations/{id}/messages",
-            new { messages = new[] { new { speaker = "agent", direction = "outbound", text = "Platinum is 20% off this month.", sentiment = "positive" } } }));
+            new { messages = new[] { new { speaker = "agent", direction = "outbound", text = "Platinum is 20% off this month.", sentiment = "positive", sentAt = "2026-11-30T10:00:00+02:00" } } }));
         Assert.Equal(3, appended.GetProperty("messageCount").GetInt32());
         var transcript = Enumerable.Range(1, 5000).Select(i => new { speaker = "customer", direction = "inbound", text = $"Line {i} of the imported transcript" }).ToArray();
         Assert.Equal(5003, (await OkAsync(A.PostAsJsonAsync($"/api/conversations/{id}/messages", new { messages = transcript }))).GetProperty("messageCount").GetInt32());
@@ -103,6 +104,7 @@ public sealed class ConversationTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("""{"channel":"chat","contactId":"00000000-0000-0000-0000-000000000001","messages":[{"speaker":"","text":"x"}]}""", "messages[0].speaker")]
     [InlineData("""{"channel":"chat","contactId":"00000000-0000-0000-0000-000000000001","messages":[{"speaker":"a","text":"x","sentiment":"ecstatic"}]}""", "messages[0].sentiment")]
     [InlineData("""{"channel":"chat","contactId":"00000000-0000-0000-0000-000000000001","messageCount":3}""", "messageCount")]
+    [InlineData("""{"channel":"chat","contactId":"00000000-0000-0000-0000-000000000001","messages":[null]}""", "messages[0]")]
     public async Task Bad_input_to_start_is_a_400_naming_the_field_and_writes_nothing(string body, string field)
     {
         using var response = await A.PostAsync("/api/conversations", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -112,6 +114,7 @@ public sealed class ConversationTests(ApiFactory factory) : ApiTest(factory)
 
     [Theory]
     [InlineData("?search=ab", "search")]
+    [InlineData("?search=%20%20a%20", "search")]
     [InlineData("?search=abc&limit=0", "limit")]
     public async Task A_search_term_too_short_or_a_bad_limit_is_a_400_naming_it(string query, string field)
     {

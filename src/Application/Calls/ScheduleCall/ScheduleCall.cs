@@ -75,7 +75,7 @@ public sealed class ScheduleCallHandler(
             targetId = target.Id;
         }
         var call = Call.Schedule(tenant.TenantId, new CallParty(request.ContactId, request.LeadId, request.CampaignId, targetId),
-            request.Direction, request.ScheduledAt ?? clock.GetUtcNow(), user.UserId, request.Notes);
+            request.Direction, request.ScheduledAt?.ToUniversalTime() ?? clock.GetUtcNow(), user.UserId, request.Notes);
         calls.Add(call);
         return call.Id;
     }

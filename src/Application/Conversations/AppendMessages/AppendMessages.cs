@@ -16,7 +16,7 @@ public sealed class AppendMessagesValidator : AbstractValidator<AppendMessages>
     {
         RuleFor(x => x.Messages).NotEmpty().Must(m => m is null || m.Count <= Conversation.MaxMessagesAtOnce)
             .WithMessage($"Between 1 and {Conversation.MaxMessagesAtOnce} messages at once.");
-        RuleForEach(x => x.Messages).SetValidator(new MessageInputValidator());
+        RuleForEach(x => x.Messages).NotNull().SetValidator(new MessageInputValidator());
     }
 }
 

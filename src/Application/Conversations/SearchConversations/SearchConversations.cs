@@ -34,17 +34,41 @@ public sealed class SearchConversationsValidator : AbstractValidator<SearchConve
 {
     public SearchConversationsValidator()
     {
-        RuleFor(x => x.Term).NotEmpty().MinimumLength(3).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
+        RuleFor(x => (x.Term ?? "").Trim()).NotEmpty().MinimumLength(3).MaximumLength(TextSearch.MaxTermLength).OverridePropertyName("search");
         RuleFor(x => x.Limit).InclusiveBetween(1, SearchConversations.MaxLimit);
     }
 }
 
-/// <summary>Messages of the tenant whose text contains the pattern, the latest first.</summary>
+/// <summary>
+/// Messages of the tenant whose text contains the pattern, the latest first; for an owner-only member, of the
+/// conversations they may see only (<paramref name="within"/>), so other people's messages never crowd theirs out.
+/// </summary>
 public sealed class MatchingMessagesSpecification : TenantSpecification<ConversationMessage>
 {
-    public MatchingMessagesSpecification(ITenantContext tenant, string pattern) : base(tenant) =>
-        Query.Where(m => TextSearch.MatchesLowerCase(m.SearchText, pattern))
-            .OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(SearchConversations.MaxMatches).AsNoTracking();
+    public MatchingMessagesSpecification(ITenantContext tenant, string pattern, IReadOnlyCollection<Guid>? within) : base(tenant)
+    {
+        Query.Where(m => TextSearch.MatchesLowerCase(m.SearchText, pattern));
+        if (within is not null)
+        {
+            var ids = within.ToArray();
+            Query.Where(m => ids.Contains(m.ConversationId));
+        }
+        Query.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(SearchConversations.MaxMatches).AsNoTracking();
+    }
+}
+
+/// <summary>The ids of every conversation the caller may see (an owner-only member's own and the shared ones).</summary>
+public sealed class VisibleConversationsSpecification : TenantSpecification<Conversation>
+{
+    public VisibleConversationsSpecification(ITenantContext tenant) : base(tenant) => Query.AsNoTracking();
+}
+
+public sealed class ConversationKey : IProjection<Conversation, ConversationKey>
+{
+    public Guid Id { get; init; }
+
+    static IQueryable<ConversationKey> IProjection<Conversation, ConversationKey>.ProjectFrom(IQueryable<Conversation> source) =>
+        source.Select(c => new ConversationKey { Id = c.Id });
 }
 
 /// <summary>The caller's conversations among the given ids.</summary>
@@ -76,7 +100,10 @@ public sealed class SearchConversationsHandler(IReadRepository<ConversationMessa
     public async Task<ConversationSearchResult> Handle(SearchConversations request, CancellationToken cancellationToken)
     {
         var term = request.Term.Trim();
-        var hits = await messages.ProjectListAsync<MessageHit>(new MatchingMessagesSpecification(tenant, TextSearch.Pattern(term)), cancellationToken);
+        List<Guid>? within = null;
+        if (tenant.OwnerScope is not null)
+            within = [.. (await conversations.ProjectListAsync<ConversationKey>(new VisibleConversationsSpecification(tenant), cancellationToken)).Select(c => c.Id)];
+        var hits = await messages.ProjectListAsync<MessageHit>(new MatchingMessagesSpecification(tenant, TextSearch.Pattern(term), within), cancellationToken);
         var order = hits.Select(h => h.ConversationId).Distinct().ToList();
         if (order.Count == 0)
             return new ConversationSearchResult([], false);
@@ -86,6 +113,7 @@ public sealed class SearchConversationsHandler(IReadRepository<ConversationMessa
             .Select(id => new ConversationMatch(visible[id], [.. hits.Where(h => h.ConversationId == id).Take(SearchConversations.ExcerptsPerConversation)
                 .Select(h => new MessageExcerpt(h.Id, h.Sequence, Excerpt(h.Text, term)))]))
             .ToList();
+        // More to find: conversations past the limit, or matches past the ones looked at (all of them the caller's).
         return new ConversationSearchResult([.. matches.Take(request.Limit)], matches.Count > request.Limit || hits.Count == SearchConversations.MaxMatches);
     }
 

@@ -38,7 +38,7 @@ public sealed class StartConversationValidator : AbstractValidator<StartConversa
         RuleFor(x => x.Subject).MaximumLength(Conversation.SubjectMaxLength);
         RuleFor(x => x.Messages).Must(m => m is null || m.Count <= Conversation.MaxMessagesAtOnce)
             .WithMessage($"At most {Conversation.MaxMessagesAtOnce} messages at once.");
-        RuleForEach(x => x.Messages).SetValidator(new MessageInputValidator());
+        RuleForEach(x => x.Messages).NotNull().SetValidator(new MessageInputValidator());
     }
 }
 

@@ -132,7 +132,8 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 CREATE INDEX ix_conversation_messages_search_trgm ON conversation_messages USING gin (tenant_id, search_text gin_trgm_ops);
                 """);
             migrationBuilder.EnableTenantIsolation("conversations");
-            migrationBuilder.EnableTenantIsolation("conversation_messages");
+            // What was said is the tenant's alone: operators oversee conversations (their counts), not their words.
+            migrationBuilder.EnableTenantIsolation("conversation_messages", platformReads: false);
             migrationBuilder.Sql($"REVOKE UPDATE ON conversation_messages FROM {DatabaseConnections.AppRole};");
         }
 
