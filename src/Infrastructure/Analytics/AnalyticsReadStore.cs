@@ -35,27 +35,14 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
         var (fromParameter, toParameter) = ($"${next}", $"${next + 1}");
         var range = (string column) => $" AND {column} >= {fromParameter} AND {column} < {toParameter}";
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await ReadSnapshotAsync(batch =>
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            // One snapshot for the seven statements (repeatable read), read only, and no parallel workers: on a machine
-            // this size a parallel sequential scan was chosen over the index-only scans and took twice as long. BEGIN
-            // rides on the batch; COMMIT is one more round trip.
-            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
-            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
-            if (own is not null)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
-            }
             if (owner is null)
                 AddFromTallies(batch, companyId, ofCompany, from, to);
             else
                 AddFromRows(batch, owner, companyId, visible, ofCompany, range, from, to, next);
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        }, async reader =>
+        {
             var customers = await ReadCustomersAsync(reader, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             var top = new List<CustomerRevenue>();
@@ -86,9 +73,6 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             var activeCampaigns = reader.GetInt32(0);
-            await reader.CloseAsync();
-            if (own is not null)
-                await own.CommitAsync(cancellationToken);
 
             return new DashboardDto(from, to, customers.Stats, new RevenueSummary(customers.Revenue, top),
                 new LeadSummary(leads.Values.Sum(), [.. Enum.GetValues<LeadStatus>().Select(s => new LeadStatusCount(s, leads.GetValueOrDefault(s)))]),
@@ -96,33 +80,22 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
                 [.. Weeks(from, to).Select(w => new WeekCount(w, weeks.GetValueOrDefault(w)))],
                 [.. Days(from, to).Select(d => new DayCount(d, days.GetValueOrDefault(d)))],
                 calls, activeCampaigns);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        }, cancellationToken);
     }
 
     public async Task<CampaignStatsDto> ReadCampaignStatsAsync(Guid campaignId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // $1 the tenant, $2 the campaign: three sums over the campaign's tallies. (A parameter belongs to one command:
+        // each gets its own.)
+        NpgsqlParameter Campaign() => new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = campaignId };
+        return await ReadSnapshotAsync(batch =>
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
-            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
-            if (own is not null)
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-            // $1 the tenant, $2 the campaign: three sums over the campaign's tallies, one snapshot. (A parameter belongs to
-            // one command: each gets its own.)
-            NpgsqlParameter Campaign() => new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = campaignId };
             AddTyped(batch, "SELECT state, sum(targets)::int, sum(attempts)::bigint FROM campaign_target_tallies WHERE tenant_id = $1 AND campaign_id = $2 GROUP BY state", Campaign());
             AddTyped(batch, "SELECT status, outcome, sum(calls)::int, sum(timed)::int, sum(duration_seconds)::bigint FROM call_tallies WHERE tenant_id = $1 AND campaign_id = $2 GROUP BY status, outcome", Campaign());
             AddTyped(batch, "SELECT called_on, sum(calls)::int FROM call_tallies WHERE tenant_id = $1 AND campaign_id = $2 AND called_on >= $3 AND called_on <= $4 GROUP BY 1 ORDER BY 1",
                 Campaign(), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = firstDay }, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = lastDay });
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        }, async reader =>
+        {
             var states = new Dictionary<CampaignTargetState, int>();
             long attempts = 0;
             while (await reader.ReadAsync(cancellationToken))
@@ -151,9 +124,6 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
             var perDay = new Dictionary<DateOnly, int>();
             while (await reader.ReadAsync(cancellationToken))
                 perDay[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt32(1);
-            await reader.CloseAsync();
-            if (own is not null)
-                await own.CommitAsync(cancellationToken);
 
             var targets = states.Values.Sum();
             var completed = states.GetValueOrDefault(CampaignTargetState.Completed);
@@ -167,6 +137,36 @@ public sealed class AnalyticsReadStore(CrmDbContext db, ITenantContext tenant) :
                 [.. Enum.GetValues<CallOutcome>().Select(o => new OutcomeCount(o, outcomes.GetValueOrDefault(o)))],
                 conversions, targets == 0 ? null : Math.Round((double)conversions / targets, 4),
                 timed == 0 ? null : Math.Round((double)seconds / timed, 1), days);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the statements <paramref name="add"/> puts in one batch on the request's own connection and reads their
+    /// results with <paramref name="read"/>: one snapshot (repeatable read), read only, and no parallel workers (on a
+    /// machine this size a parallel sequential scan was chosen over the index-only scans and took twice as long), unless
+    /// the caller's transaction is already open. BEGIN rides on the batch; COMMIT is one more round trip.
+    /// </summary>
+    private async Task<T> ReadSnapshotAsync<T>(Action<NpgsqlBatch> add, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var outer = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var own = outer is null ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken) : null;
+            await using var batch = new NpgsqlBatch(connection) { Transaction = outer ?? own };
+            if (own is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL max_parallel_workers_per_gather = 0"));
+            }
+            add(batch);
+            T result;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+                result = await read(reader);
+            if (own is not null)
+                await own.CommitAsync(cancellationToken);
+            return result;
         }
         finally
         {
