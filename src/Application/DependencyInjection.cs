@@ -1,4 +1,5 @@
 using System.Reflection;
+using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Behaviours;
 using FluentValidation;
 using MediatR;
@@ -35,7 +36,7 @@ public static class DependencyInjection
             services.AddSingleton(typeof(Recommendations.IRecommendationRule), rule);
 
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Transient, includeInternalTypes: true);
-        return services;
+        return services.AddServiceModules(assembly);
     }
 
     private static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly assembly, params Type[] openInterfaces) =>

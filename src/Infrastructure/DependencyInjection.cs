@@ -1,5 +1,6 @@
 using System.Reflection;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Events;
 using CrmTenancy.Infrastructure.Idempotency;
 using CrmTenancy.Infrastructure.Outbox;
@@ -78,7 +79,7 @@ public static class DependencyInjection
         // Infrastructure's handlers of domain events, found like the Application's (MediatR's scan covers that assembly).
         foreach (var (service, implementation) in ClosedImplementations([typeof(DependencyInjection).Assembly], typeof(MediatR.INotificationHandler<>)))
             services.AddTransient(service, implementation);
-        return services;
+        return services.AddServiceModules(typeof(DependencyInjection).Assembly);
     }
 
     /// <summary>The transactional outbox: its writer in the unit of work, the dispatcher, and every consumer found by scanning.</summary>

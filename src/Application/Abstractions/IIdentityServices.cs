@@ -12,7 +12,8 @@ public interface IUserAccounts
     Task CreateAsync(User user, string password, CancellationToken cancellationToken);
 }
 
-public sealed record EmailMessage(string To, string Subject, string TextBody);
+/// <summary>A message to one address; with an HTML body it goes as multipart/alternative (text and HTML).</summary>
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null);
 
 /// <summary>Sends mail. The development sender stores each message as a file instead (README: reading the mail).</summary>
 public interface IEmailSender

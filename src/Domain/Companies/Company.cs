@@ -35,6 +35,5 @@ public sealed class Company : AggregateRoot, ITenantOwned
     }
 
     /// <summary>Trimmed, runs of spaces as one, upper case: "North  brand " and "north Brand" are one name.</summary>
-    public static string NormaliseName(string name) =>
-        string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+    public static string NormaliseName(string name) => NameKey.Of(name);
 }

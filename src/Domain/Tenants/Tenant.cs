@@ -23,11 +23,16 @@ public sealed partial class Tenant : AggregateRoot
     public const int NameMaxLength = 200;
     public const int SlugMaxLength = global::CrmTenancy.Domain.Tenants.Slug.MaxLength;
 
-    private Tenant() { Name = null!; Slug = null!; }
+    private Tenant() { Name = null!; Slug = null!; TagPrefix = null!; }
 
     public string Name { get; private set; }
     public string Slug { get; private set; }
     public TenantStatus Status { get; private set; }
+    /// <summary>
+    /// What every tag the product writes to the shared email platform starts with (<see cref="Tenants.TagPrefix"/>):
+    /// random, unique, and never changed, so the platform's contacts and tags are told apart by tenant.
+    /// </summary>
+    public string TagPrefix { get; private set; }
     public RecordVisibility RecordVisibility { get; private set; }
     /// <summary>Whether the tenant's people may sign in with a one-time code sent by email instead of a password.</summary>
     public bool PasswordlessSignIn { get; private set; }
@@ -42,7 +47,7 @@ public sealed partial class Tenant : AggregateRoot
 
     public static Tenant Create(string name, string slug, Guid? id = null)
     {
-        var tenant = new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = global::CrmTenancy.Domain.Tenants.Slug.From(slug).Value, Status = TenantStatus.Active };
+        var tenant = new Tenant { Name = Guard.Required(name, NameMaxLength, "name"), Slug = global::CrmTenancy.Domain.Tenants.Slug.From(slug).Value, Status = TenantStatus.Active, TagPrefix = Tenants.TagPrefix.New() };
         if (id is { } given)
             tenant.Id = given == Guid.Empty ? throw new DomainRuleException("tenant-required", "A tenant id cannot be empty.") : given;
         return tenant;

@@ -32,8 +32,22 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, T
             .Append("To: ").Append(message.To).Append("\r\n")
             .Append("Subject: ").Append(message.Subject).Append("\r\n")
             .Append("Date: ").Append(now.ToString("r")).Append("\r\n")
-            .Append("Content-Type: text/plain; charset=utf-8\r\n\r\n")
-            .Append(message.TextBody.ReplaceLineEndings("\r\n"));
+            .Append("MIME-Version: 1.0\r\n");
+        if (message.HtmlBody is null)
+        {
+            text.Append("Content-Type: text/plain; charset=utf-8\r\n\r\n").Append(message.TextBody.ReplaceLineEndings("\r\n"));
+        }
+        else
+        {
+            // Text first, HTML last: a reader shows the last part it can (RFC 2046, multipart/alternative).
+            var boundary = $"=_{Guid.NewGuid():N}";
+            text.Append("Content-Type: multipart/alternative; boundary=\"").Append(boundary).Append("\"\r\n\r\n")
+                .Append("--").Append(boundary).Append("\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+                .Append(message.TextBody.ReplaceLineEndings("\r\n")).Append("\r\n")
+                .Append("--").Append(boundary).Append("\r\nContent-Type: text/html; charset=utf-8\r\n\r\n")
+                .Append(message.HtmlBody.ReplaceLineEndings("\r\n")).Append("\r\n")
+                .Append("--").Append(boundary).Append("--\r\n");
+        }
         var name = $"{now:yyyyMMddTHHmmssfff}-{Guid.CreateVersion7():N}.eml";
         await File.WriteAllTextAsync(Path.Combine(settings.PickupDirectory, name), text.ToString(), cancellationToken);
     }

@@ -9,6 +9,7 @@ namespace CrmTenancy.Infrastructure.Persistence.Configurations;
 public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>, IDeclaresConflicts
 {
     public const string SlugIndex = "ix_tenants_slug";
+    public const string TagPrefixIndex = "ix_tenants_tag_prefix";
 
     public static IReadOnlyDictionary<string, Conflict> Conflicts { get; } = new Dictionary<string, Conflict> { [SlugIndex] = TenantConflicts.SlugTaken };
 
@@ -18,6 +19,8 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>, IDec
         builder.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength).IsRequired();
         builder.Property(t => t.Slug).HasMaxLength(Tenant.SlugMaxLength).IsRequired();
         builder.HasIndex(t => t.Slug).IsUnique().HasDatabaseName(SlugIndex);
+        builder.Property(t => t.TagPrefix).HasMaxLength(TagPrefix.Length).IsRequired();
+        builder.HasIndex(t => t.TagPrefix).IsUnique().HasDatabaseName(TagPrefixIndex);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
         // The recommendation thresholds are three columns; existing tenants get the defaults in the migration.

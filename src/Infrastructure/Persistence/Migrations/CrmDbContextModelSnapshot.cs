@@ -984,6 +984,82 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("customers");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.EmailTemplates.EmailTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("HtmlBody")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)")
+                        .HasColumnName("text_body");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_email_templates");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_email_templates_tenant_id_id");
+
+                    b.HasIndex(new[] { "TenantId", "NormalizedName" }, "ix_email_templates_tenant_id_normalized_name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_templates_tenant_id_normalized_name");
+
+                    b.ToTable("email_templates", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1270,6 +1346,12 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TagPrefix")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("tag_prefix");
+
                     b.Property<int>("TopRevenuePercent")
                         .HasColumnType("integer")
                         .HasColumnName("top_revenue_percent");
@@ -1294,6 +1376,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("Slug")
                         .IsUnique()
                         .HasDatabaseName("ix_tenants_slug");
+
+                    b.HasIndex("TagPrefix")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tenants_tag_prefix");
 
                     b.ToTable("tenants");
                 });
@@ -2288,6 +2374,16 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_customers_companies_tenant_id_company_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.EmailTemplates.EmailTemplate", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_templates_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Leads.Lead", b =>

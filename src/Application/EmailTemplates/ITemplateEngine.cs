@@ -1,0 +1,33 @@
+namespace CrmTenancy.Application.EmailTemplates;
+
+/// <summary>
+/// The sandboxed template engine (Liquid): templates read only the merge values they are given, never an object of
+/// the application, and their loops are bounded.
+/// </summary>
+public interface ITemplateEngine
+{
+    /// <summary>Null when <paramref name="source"/> parses and names only merge fields; otherwise its first problem.</summary>
+    TemplateProblem? Check(string source);
+
+    /// <summary>The subject and text body as they are; every value merged into the HTML body HTML-escaped.</summary>
+    RenderedEmail Render(string subject, string htmlBody, string textBody, IReadOnlyDictionary<string, string?> values);
+}
+
+public sealed record TemplateProblem(int Line, string Message);
+
+public sealed record RenderedEmail(string Subject, string HtmlBody, string TextBody);
+
+/// <summary>Links that let a recipient stop the tenant's emails in one click (sealed, so they name no id in clear).</summary>
+public interface IUnsubscribeLinks
+{
+    string For(Guid tenantId, string email);
+}
+
+/// <summary>
+/// Whether something (an active workflow) still sends a template, so that deleting it is refused. Modules that send
+/// templates register one; the templates module knows none of them.
+/// </summary>
+public interface IEmailTemplateUsage
+{
+    Task<bool> IsInUseAsync(Guid templateId, CancellationToken cancellationToken);
+}
