@@ -12,8 +12,11 @@ public interface IUserAccounts
     Task CreateAsync(User user, string password, CancellationToken cancellationToken);
 }
 
-/// <summary>A message to one address; with an HTML body it goes as multipart/alternative (text and HTML).</summary>
-public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null);
+/// <summary>
+/// A message to one address; with an HTML body it goes as multipart/alternative (text and HTML). A message sent again
+/// after a crash carries the same <paramref name="Key"/> and <paramref name="At"/>, so the sender can tell it is one message.
+/// </summary>
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, Guid? Key = null, DateTimeOffset? At = null);
 
 /// <summary>Sends mail. The development sender stores each message as a file instead (README: reading the mail).</summary>
 public interface IEmailSender

@@ -18,9 +18,12 @@ public sealed record TemplateProblem(int Line, string Message);
 public sealed record RenderedEmail(string Subject, string HtmlBody, string TextBody);
 
 /// <summary>Links that let a recipient stop the tenant's emails in one click (sealed, so they name no id in clear).</summary>
-public interface IUnsubscribeLinks
+public interface IEmailLinks
 {
-    string For(Guid tenantId, string email);
+    string Unsubscribe(Guid tenantId, string email);
+
+    /// <summary>An image URL that records the email (delivery) as opened when a mail reader loads it.</summary>
+    string OpenPixel(Guid tenantId, Guid deliveryId);
 }
 
 /// <summary>

@@ -19,7 +19,7 @@ public sealed record Recipient(Guid? LeadId, Guid? ContactId, string? Email, str
 /// <summary>Finds recipients through the caller's tenant and visibility, and fills the merge fields for one.</summary>
 public sealed class Recipients(
     IReadRepository<Lead> leads, IReadRepository<Contact> contacts, IReadRepository<User> users, IReadRepository<Domain.Tenants.Tenant> tenants,
-    ITenantContext tenant, IUnsubscribeLinks unsubscribe)
+    ITenantContext tenant, IEmailLinks links)
 {
     /// <summary>
     /// The contact, or else the lead; with both ids (one person known as both, as calls and conversations allow), both
@@ -57,7 +57,7 @@ public sealed class Recipients(
             [MergeFields.Email] = recipient.Email,
             [MergeFields.Company] = recipient.Company,
             [MergeFields.OwnerName] = owner?.DisplayName,
-            [MergeFields.UnsubscribeUrl] = recipient.Email is { } email ? unsubscribe.For(tenant.TenantId, email) : null,
+            [MergeFields.UnsubscribeUrl] = recipient.Email is { } email ? links.Unsubscribe(tenant.TenantId, email) : null,
             [MergeFields.TenantName] = organisation?.Name,
         };
     }

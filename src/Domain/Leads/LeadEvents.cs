@@ -37,7 +37,7 @@ public sealed record LeadAssigned(Guid TenantId, Guid LeadId, Guid? AssigneeId) 
         new(ActivityActions.Assigned, AssigneeId is null ? $"Lead {title} unassigned" : $"Lead {title} assigned", To: AssigneeId?.ToString());
 }
 
-public sealed record LeadTagged(Guid TenantId, Guid LeadId, IReadOnlyList<string> Tags) : IActivityEvent
+public sealed record LeadTagged(Guid TenantId, Guid LeadId, IReadOnlyList<string> Tags) : IIntegrationEvent, IActivityEvent
 {
     public ActivityDescription Describe(string title) =>
         new(ActivityActions.Tagged, $"Lead {title} tagged {string.Join(", ", Tags)}", To: string.Join(",", Tags));

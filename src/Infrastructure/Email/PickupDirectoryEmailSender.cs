@@ -31,7 +31,7 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, T
             .Append("From: ").Append(settings.From).Append("\r\n")
             .Append("To: ").Append(message.To).Append("\r\n")
             .Append("Subject: ").Append(message.Subject).Append("\r\n")
-            .Append("Date: ").Append(now.ToString("r")).Append("\r\n")
+            .Append("Date: ").Append((message.At ?? now).ToString("r")).Append("\r\n")
             .Append("MIME-Version: 1.0\r\n");
         if (message.HtmlBody is null)
         {
@@ -48,7 +48,8 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, T
                 .Append(message.HtmlBody.ReplaceLineEndings("\r\n")).Append("\r\n")
                 .Append("--").Append(boundary).Append("--\r\n");
         }
-        var name = $"{now:yyyyMMddTHHmmssfff}-{Guid.CreateVersion7():N}.eml";
+        // A message with a key is one file however often it is sent: named by its first time and its key.
+        var name = message.Key is { } key ? $"{message.At ?? now:yyyyMMddTHHmmssfff}-{key:N}.eml" : $"{now:yyyyMMddTHHmmssfff}-{Guid.CreateVersion7():N}.eml";
         await File.WriteAllTextAsync(Path.Combine(settings.PickupDirectory, name), text.ToString(), cancellationToken);
     }
 }

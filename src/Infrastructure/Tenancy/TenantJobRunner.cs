@@ -35,4 +35,7 @@ public sealed class JobScope
     public const string Actor = "job";
 
     public bool IsJob { get; set; }
+
+    /// <summary>Who the job acts as in audit fields (<see cref="Actor"/>, or the kind of job: "workflow").</summary>
+    public string ActingAs { get; set; } = Actor;
 }

@@ -14,7 +14,7 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor, JobScope job)
 
     public string? ClientId => Principal?.FindFirst(ClaimNames.ClientId)?.Value;
 
-    public string? Actor => job.IsJob ? JobScope.Actor
+    public string? Actor => job.IsJob ? job.ActingAs
         : UserId is { } user ? $"user:{user}" : ClientId is { } client ? $"client:{client}" : null;
 
     public IReadOnlySet<string> Scopes =>

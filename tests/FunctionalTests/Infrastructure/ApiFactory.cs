@@ -41,6 +41,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Folded by the tests that need it: a pass in the background could meet the reset's TRUNCATE of its tables.
         builder.UseSetting(CrmTenancy.Infrastructure.Analytics.DashboardTallyService.IntervalSetting, "0");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        // The workflow runner's passes are the tests' to run (WorkflowTests), and its webhooks call loopback.
+        builder.UseSetting(CrmTenancy.Infrastructure.Automation.WorkflowRunnerService.PollSetting, "0");
+        builder.UseSetting(CrmTenancy.Infrastructure.Automation.AutomationDeliverer.AllowPrivateSetting, "true");
         // Emails go out through the outbox: deliver at once rather than after the production settle time.
         builder.UseSetting("Outbox:SettleTime", "00:00:00");
         // One key ring for every host of the run: a host made by WithWebHostBuilder reads the signing keys the first stored.

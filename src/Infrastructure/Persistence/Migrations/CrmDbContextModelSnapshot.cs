@@ -1631,6 +1631,453 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.AutomationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("clicked_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("execution_id");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("LeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_id");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("target");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_automation_deliveries");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_automation_deliveries_tenant_id_id");
+
+                    b.HasIndex("TenantId", "ExecutionId")
+                        .HasDatabaseName("ix_automation_deliveries_tenant_id_execution_id");
+
+                    b.HasIndex(new[] { "TenantId", "DueAt" }, "ix_automation_deliveries_due")
+                        .HasDatabaseName("ix_automation_deliveries_due")
+                        .HasFilter("state = 'Pending'");
+
+                    b.ToTable("automation_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.AutomationSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("EmailChannel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("email_channel");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_automation_settings");
+
+                    b.ToTable("automation_settings", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.EmailSuppression", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.HasKey("TenantId", "NormalizedEmail")
+                        .HasName("pk_email_suppressions");
+
+                    b.ToTable("email_suppressions", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.Workflow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<int>("DefinitionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("definition_version");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("normalized_name");
+
+                    b.PrimitiveCollection<Guid[]>("TemplateIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("template_ids");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TriggerKind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("trigger_kind");
+
+                    b.Property<string>("TriggerStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trigger_status");
+
+                    b.Property<string>("TriggerTag")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("trigger_tag");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("WebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("webhook_secret");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflows");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_workflows_tenant_id_id");
+
+                    b.HasIndex("TenantId", "TriggerKind", "Enabled")
+                        .HasDatabaseName("ix_workflows_tenant_id_trigger_kind_enabled");
+
+                    b.HasIndex(new[] { "TenantId", "NormalizedName" }, "ix_workflows_tenant_id_normalized_name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflows_tenant_id_normalized_name");
+
+                    b.ToTable("workflows", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowExecution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("CurrentStepId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("current_step_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("StepCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("step_count");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("TriggerEventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trigger_event_id");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workflow_id");
+
+                    b.Property<int>("WorkflowVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("workflow_version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_executions");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_workflow_executions_tenant_id_id");
+
+                    b.HasIndex("TenantId", "LeadId")
+                        .HasDatabaseName("ix_workflow_executions_tenant_id_lead_id");
+
+                    b.HasIndex("TenantId", "StartedAt")
+                        .HasDatabaseName("ix_workflow_executions_tenant_id_started_at");
+
+                    b.HasIndex("TenantId", "WorkflowId", "State")
+                        .HasDatabaseName("ix_workflow_executions_tenant_id_workflow_id_state");
+
+                    b.HasIndex("TenantId", "WorkflowId", "WorkflowVersion")
+                        .HasDatabaseName("ix_workflow_executions_tenant_id_workflow_id_workflow_version");
+
+                    b.HasIndex(new[] { "TenantId", "WorkflowId", "LeadId", "TriggerEventId" }, "ix_workflow_executions_trigger")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_executions_trigger");
+
+                    b.ToTable("workflow_executions", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowStepRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("execution_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("result");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("StepId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("step_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_step_runs");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_workflow_step_runs_tenant_id_id");
+
+                    b.HasIndex("TenantId", "ExecutionId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_step_runs_tenant_id_execution_id_sequence");
+
+                    b.HasIndex(new[] { "TenantId", "DueAt" }, "ix_workflow_step_runs_due")
+                        .HasDatabaseName("ix_workflow_step_runs_due")
+                        .HasFilter("state = 'Pending'");
+
+                    b.ToTable("workflow_step_runs", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowVersion", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workflow_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.HasKey("TenantId", "WorkflowId", "Number")
+                        .HasName("pk_workflow_versions");
+
+                    b.ToTable("workflow_versions", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2242,6 +2689,27 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("outbox_messages");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Infrastructure.Persistence.Configurations.EmailPlatformEvent", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("TenantId", "EventId")
+                        .HasName("pk_email_platform_events");
+
+                    b.ToTable("email_platform_events", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Activities.Activity", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
@@ -2451,6 +2919,108 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_users_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.AutomationDelivery", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_automation_deliveries_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Workflows.WorkflowExecution", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ExecutionId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_automation_deliveries_workflow_executions_tenant_id_executi~");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.AutomationSettings", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("CrmTenancy.Domain.Workflows.AutomationSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_automation_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.EmailSuppression", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_suppressions_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.Workflow", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflows_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowExecution", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_executions_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "LeadId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_executions_leads_tenant_id_lead_id");
+
+                    b.HasOne("CrmTenancy.Domain.Workflows.WorkflowVersion", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "WorkflowId", "WorkflowVersion")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_executions_workflow_versions_tenant_id_workflow_id~");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowStepRun", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_step_runs_tenants_tenant_id");
+
+                    b.HasOne("CrmTenancy.Domain.Workflows.WorkflowExecution", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ExecutionId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_step_runs_workflow_executions_tenant_id_execution_~");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowVersion", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Workflows.Workflow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "WorkflowId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_versions_workflows_tenant_id_workflow_id");
+                });
+
             modelBuilder.Entity("CrmTenancy.Infrastructure.Idempotency.IdempotencyRecord", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
@@ -2535,6 +3105,16 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_messages_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Infrastructure.Persistence.Configurations.EmailPlatformEvent", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_platform_events_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Customers.Customer", b =>
