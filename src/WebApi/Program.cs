@@ -46,7 +46,7 @@ builder.Services.ConfigureHttpJsonOptions(json => StrictJson.Configure(json.Seri
 // Binding failures (a malformed body, a query value of the wrong type) reach the one problem-details handler,
 // which names the field, instead of ending as an empty 400.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi(openApi => openApi.AddOAuth2Security().DescribeStrictTypes().DescribeIdempotencyKeys());
+builder.Services.AddOpenApi(openApi => openApi.AddOAuth2Security().DescribeStrictTypes().DescribeIdempotencyKeys().DescribeRequestExamples());
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 var app = builder.Build();

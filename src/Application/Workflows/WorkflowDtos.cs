@@ -16,6 +16,8 @@ public sealed class WorkflowDto : IProjection<Workflow, WorkflowDto>, IVersioned
     /// <summary>The number of the current definition; executions started earlier finish on theirs.</summary>
     public int DefinitionVersion { get; init; }
     public WorkflowDefinition Definition { get; init; } = null!;
+    /// <summary>The key its webhook calls are signed with (HMAC-SHA256), for the receiver to check them.</summary>
+    public string WebhookSecret { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public string? CreatedBy { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }

@@ -173,7 +173,9 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             case StepKind.NotifyOwner when string.IsNullOrWhiteSpace(step.Message) || step.Message.Length > MessageMaxLength:
                 add($"{at}.message", $"A notifyOwner step has a message of 1 to {MessageMaxLength} characters.");
                 break;
-            case StepKind.Webhook when !Uri.TryCreate(step.Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps || step.Url!.Length > FieldLengths.Url:
+            case StepKind.Webhook when !Uri.TryCreate(step.Url, UriKind.Absolute, out var url) || step.Url!.Length > FieldLengths.Url
+                                       || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)):
+                // Plain http only to this machine, for development; the deliverer refuses loopback outside it.
                 add($"{at}.url", "A webhook step calls an absolute https URL.");
                 break;
             case StepKind.Condition:

@@ -7,6 +7,7 @@ using CrmTenancy.Application.Workflows.DeleteWorkflow;
 using CrmTenancy.Application.Workflows.GetExecution;
 using CrmTenancy.Application.Workflows.GetWorkflow;
 using CrmTenancy.Application.Workflows.ListExecutions;
+using CrmTenancy.Application.Workflows.ListPlatformContacts;
 using CrmTenancy.Application.Workflows.ListWorkflows;
 using CrmTenancy.Application.Workflows.RetryExecution;
 using CrmTenancy.Application.Workflows.SwitchWorkflow;
@@ -30,8 +31,8 @@ public sealed class Workflows : IEndpointGroup
 
         read.MapGet("", List).WithName("ListWorkflows");
         read.MapGet("{id:guid}", Get).WithName("GetWorkflow");
-        admin.MapPost("", Create).WithName("CreateWorkflow");
-        admin.MapPut("{id:guid}", Update).WithName("UpdateWorkflow");
+        admin.MapPost("", Create).WithName("CreateWorkflow").WithRequestExample(Example);
+        admin.MapPut("{id:guid}", Update).WithName("UpdateWorkflow").WithRequestExample(Example);
         admin.MapPost("{id:guid}/on", (Guid id, IMediator mediator, HttpContext context) => Switch(id, true, mediator, context)).WithName("TurnWorkflowOn");
         admin.MapPost("{id:guid}/off", (Guid id, IMediator mediator, HttpContext context) => Switch(id, false, mediator, context)).WithName("TurnWorkflowOff");
         admin.MapDelete("{id:guid}", Delete).WithName("DeleteWorkflow");
@@ -46,12 +47,26 @@ public sealed class Workflows : IEndpointGroup
             AfterExecutionChange(id, new RetryExecution(id, ETags.ExpectedVersion(context.Request)), mediator, context))
             .RequireAuthorization(Policies.TenantAdmin).WithName("RetryWorkflowExecution");
 
+        // Without a tag, none (as a search without a term).
+        app.MapGet("/api/automation/platform-contacts", (string? tag, IMediator mediator, CancellationToken cancellationToken) =>
+                string.IsNullOrEmpty(tag) ? Task.FromResult<IReadOnlyList<PlatformContact>>([]) : mediator.Send(new ListPlatformContacts(tag), cancellationToken))
+            .RequireAuthorization(Policies.Read).WithTags("Workflows").WithName("ListPlatformContacts");
+
         var settings = app.MapGroup("/api/automation/settings").WithTags("Workflows");
         settings.MapGet("", (IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetAutomationSettings(), cancellationToken))
             .RequireAuthorization(Policies.Read).WithName("GetAutomationSettings");
         settings.MapPut("", (ChangeAutomationSettings command, IMediator mediator, CancellationToken cancellationToken) => mediator.Send(command, cancellationToken))
             .RequireAuthorization(Policies.TenantAdmin).WithName("ChangeAutomationSettings");
     }
+
+    /// <summary>A workflow whose steps name each other, as the document shows it.</summary>
+    private const string Example = """
+        {"name":"{text}","enabled":true,"trigger":{"kind":"leadCaptured"},
+         "steps":[{"id":"wait","kind":"wait","minutes":60,"next":"check"},
+                  {"id":"check","kind":"condition","condition":{"kind":"hasTag","tag":"vip"},"then":"hot","else":"done"},
+                  {"id":"hot","kind":"changeLeadStatus","status":"engaged"},
+                  {"id":"done","kind":"stop"}]}
+        """;
 
     public static Task<PagedResult<WorkflowDto>> List(IMediator mediator, CancellationToken cancellationToken,
         bool? enabled = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>

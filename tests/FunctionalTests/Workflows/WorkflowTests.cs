@@ -74,18 +74,7 @@ public sealed partial class WorkflowTests(ApiFactory factory) : ApiTest(factory)
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Delivers the outbox (the triggers), then runs the runner and the deliverer until nothing is due.</summary>
-    private async Task RunAsync()
-    {
-        Factory.WaitForOutbox();
-        var runner = Factory.Services.GetRequiredService<WorkflowRunner>();
-        var deliverer = Factory.Services.GetRequiredService<AutomationDeliverer>();
-        for (var pass = 0; pass < 20; pass++)
-        {
-            if (await runner.RunDueAsync(TestContext.Current.CancellationToken) + await deliverer.DeliverDueAsync(TestContext.Current.CancellationToken) == 0)
-                return;
-        }
-    }
+    private Task RunAsync() => AutomationPasses.RunAsync(Factory, Factory.Services);
 
     [Fact]
     public async Task A_tag_starts_the_workflow_the_welcome_email_goes_out_and_its_open_moves_the_lead_to_engaged()

@@ -6,7 +6,7 @@ namespace CrmTenancy.FunctionalTests.Infrastructure;
 public sealed record ApiParameter(string Name, string In, JsonElement Schema);
 
 /// <summary>One operation of the OpenAPI document.</summary>
-public sealed record ApiOperation(string Method, string Path, IReadOnlyList<ApiParameter> Parameters, JsonElement? Body)
+public sealed record ApiOperation(string Method, string Path, IReadOnlyList<ApiParameter> Parameters, JsonElement? Body, JsonElement? BodyExample = null)
 {
     public string[] Segments { get; } = Path.Trim('/').Split('/');
 
@@ -46,7 +46,14 @@ public static class OpenApiReader
                                     && json.Value.TryGetProperty("schema", out var schema)
                     ? schema
                     : null;
-                operations.Add(new ApiOperation(method.Name.ToUpperInvariant(), path.Name, parameters, body));
+                // An operation may show a valid body (a workflow's steps name each other): the scanner sends that one.
+                JsonElement? example = method.Value.TryGetProperty("requestBody", out var withExample)
+                                       && withExample.TryGetProperty("content", out var exampleContent)
+                                       && exampleContent.EnumerateObject().FirstOrDefault(c => c.Name.Contains("json", StringComparison.Ordinal)) is { Value.ValueKind: JsonValueKind.Object } exampleJson
+                                       && exampleJson.Value.TryGetProperty("example", out var given)
+                    ? given
+                    : null;
+                operations.Add(new ApiOperation(method.Name.ToUpperInvariant(), path.Name, parameters, body, example));
             }
         }
         return (operations, schemas);

@@ -56,6 +56,8 @@ public sealed class RequestSynthesizer(JsonElement schemas)
     public Synthesized Synthesize(ApiOperation op, ScanTenant tenant, string text, IReadOnlySet<string>? creatable, bool lastEnum = false)
     {
         var result = new Synthesized(null, [], [], lastEnum);
+        if (op.BodyExample is { } example)
+            return result with { Body = JsonNode.Parse(example.GetRawText().Replace("{text}", text, StringComparison.Ordinal)) };
         if (op.Body is not { } schema)
             return result;
         return result with { Body = Value(null, schema, tenant, text, creatable, result, 0) };
