@@ -6,10 +6,12 @@
 # its next step twice (two runs of one step in one execution), or count a second attempt.
 #   scripts/bench-workflows.sh
 #   TENANTS=40 LEADS=500 scripts/bench-workflows.sh
+#   INSTANCES=1 scripts/bench-workflows.sh          (one instance, to compare)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TENANTS="${TENANTS:-20}"
+INSTANCES="${INSTANCES:-2}"
 LEADS="${LEADS:-1000}"
 DB=crm_workflows
 dotnet build -c Release src/WebApi -v q -nologo >/dev/null
@@ -43,14 +45,15 @@ psql "$DB" -c "insert into tenants (id, name, slug, status, created_at, version,
 EXECUTIONS=$(psql "$DB" -c "select count(*) from workflow_executions")
 echo "$(psql "$DB" -c "select count(*) from tenants") tenants, $EXECUTIONS executions of 3 steps, due in 45 s"
 
-# Two instances, each running the runner (poll 100 ms) against the same database.
+# Two instances (INSTANCES=1: one), each running the runner (poll 100 ms) against the same database.
 start() {
   (cd src/WebApi && ConnectionStrings__Crm="${OWNER/Database=crm/Database=$DB}" Database__Migrate=false Database__SeedDemoData=false \
     Workflows__RunnerPollMilliseconds=100 Logging__LogLevel__Default=Warning ASPNETCORE_URLS=$1 \
     exec dotnet bin/Release/net10.0/CrmTenancy.WebApi.dll >"$2" 2>&1) &
 }
 start http://127.0.0.1:5086 /tmp/crm-workflows-1.log; PID1=$!
-start http://127.0.0.1:5087 /tmp/crm-workflows-2.log; PID2=$!
+PID2=
+if [[ "$INSTANCES" == 2 ]]; then start http://127.0.0.1:5087 /tmp/crm-workflows-2.log; PID2=$!; fi
 trap 'kill $PID1 $PID2 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
   [[ "$(psql "$DB" -c "select count(*) from workflow_step_runs where state = 'Pending'")" == 0 && \
@@ -66,4 +69,5 @@ echo "executions completed: $(psql "$DB" -c "select count(*) from workflow_execu
 echo "duplicates (a step run twice in one execution): $(psql "$DB" -c "select count(*) from (select 1 from workflow_step_runs group by execution_id, step_id having count(*) > 1) d")"
 echo "step runs with more than one attempt: $(psql "$DB" -c "select count(*) from workflow_step_runs where attempts > 1")"
 echo "per-second completions (the busiest 5 seconds):"
-psql "$DB" -c "select date_trunc('second', completed_at) || '  ' || count(*) from workflow_step_runs where state = 'Completed' group by 1 order by count(*) desc limit 5"
+psql "$DB" -c "select second || '  ' || n from (select date_trunc('second', completed_at) as second, count(*) as n
+               from workflow_step_runs where state = 'Completed' group by 1) s order by n desc limit 5"

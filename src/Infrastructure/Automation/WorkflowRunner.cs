@@ -62,8 +62,7 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
                 await unit.BeginAsync(token);
                 var runs = await ClaimAsync(db, tenant, BatchSize, null, token);
                 claimed = [.. runs.Select(r => r.Id)];
-                foreach (var run in runs)
-                    await steps.RunAsync(run, token);
+                await steps.RunAllAsync(runs, token);
                 await unit.SaveChangesAsync(token);
                 return runs.Count;
             }, cancellationToken);
