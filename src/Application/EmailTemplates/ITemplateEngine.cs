@@ -15,6 +15,9 @@ public interface ITemplateEngine
 
 public sealed record TemplateProblem(int Line, string Message);
 
+/// <summary>A template that checked out at save but could not be rendered for this person (too long, too many steps).</summary>
+public sealed class TemplateRenderException(string message) : Exception($"The template could not be rendered: {message}");
+
 public sealed record RenderedEmail(string Subject, string HtmlBody, string TextBody);
 
 /// <summary>Links that let a recipient stop the tenant's emails in one click (sealed, so they name no id in clear).</summary>

@@ -43,6 +43,20 @@ public sealed class Recipients(
         return found ?? throw new ArgumentException("A recipient is a lead or a contact.");
     }
 
+    /// <summary>The template merged for <paramref name="recipient"/>; one that cannot be rendered for them is a 400 naming it.</summary>
+    public async Task<RenderedEmail> RenderAsync(ITemplateEngine engine, EmailTemplate template, Recipient recipient, CancellationToken cancellationToken)
+    {
+        var values = await MergeValuesAsync(recipient, cancellationToken);
+        try
+        {
+            return engine.Render(template.Subject, template.HtmlBody, template.TextBody, values);
+        }
+        catch (TemplateRenderException e)
+        {
+            throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("template", e.Message)]);
+        }
+    }
+
     /// <summary>Every merge field's value for <paramref name="recipient"/> (empty where the record has none).</summary>
     public async Task<IReadOnlyDictionary<string, string?>> MergeValuesAsync(Recipient recipient, CancellationToken cancellationToken)
     {

@@ -100,7 +100,7 @@ public sealed class WorkflowSteps(
         };
         if (outcome.RecheckAt is { } recheck)
         {
-            run.Recheck(recheck);
+            run.Recheck(recheck, outcome.WaitingFor);
             return;
         }
         run.Complete(outcome.Result, now);
@@ -111,7 +111,7 @@ public sealed class WorkflowSteps(
     }
 
     /// <summary>What a step did, and what comes next (none: the execution is complete), or when to look again.</summary>
-    private sealed record Outcome(string Result, string? Next, DateTimeOffset NextDue, DateTimeOffset? RecheckAt = null);
+    private sealed record Outcome(string Result, string? Next, DateTimeOffset NextDue, DateTimeOffset? RecheckAt = null, Guid WaitingFor = default);
 
     private async Task<Outcome> SendEmailAsync(WorkflowStepRun run, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -142,7 +142,7 @@ public sealed class WorkflowSteps(
                     : await deliveries.FirstOrDefaultAsync(new DeliverySpecification(tenant, sent.Id), cancellationToken);
                 var at = condition.Kind == ConditionKind.EmailOpened ? delivery?.OpenedAt : delivery?.ClickedAt;
                 if (at is null && delivery is not null && now < delivery.CreatedAt.AddHours(condition.WithinHours!.Value))
-                    return new Outcome("", null, now, RecheckAt: delivery.CreatedAt.AddHours(condition.WithinHours!.Value));
+                    return new Outcome("", null, now, RecheckAt: delivery.CreatedAt.AddHours(condition.WithinHours!.Value), WaitingFor: delivery.Id);
                 holds = at is not null && delivery is not null && at <= delivery.CreatedAt.AddHours(condition.WithinHours!.Value);
                 break;
             }
@@ -214,10 +214,10 @@ public sealed class WorkflowSteps(
     private async Task<EmailChannel> ChannelAsync(CancellationToken cancellationToken) =>
         (await settings.FirstOrDefaultAsync(new Workflows.AutomationSettings.AutomationSettingsSpecification(tenant), cancellationToken))?.EmailChannel ?? EmailChannel.Own;
 
-    private static Outcome ChangeStatus(WorkflowStep step, Lead lead)
+    private Outcome ChangeStatus(WorkflowStep step, Lead lead)
     {
         if (lead.Status == step.Status)
-            return new Outcome($"Already {lead.Status}.", step.Next, DateTimeOffset.MinValue);
+            return new Outcome($"Already {lead.Status}.", step.Next, clock.GetUtcNow());
         try
         {
             lead.MoveTo(step.Status!.Value);
@@ -226,7 +226,7 @@ public sealed class WorkflowSteps(
         {
             throw new PermanentStepFailure(e.Message);
         }
-        return new Outcome($"Moved to {lead.Status}.", step.Next, DateTimeOffset.MinValue);
+        return new Outcome($"Moved to {lead.Status}.", step.Next, clock.GetUtcNow());
     }
 
     private async Task<Outcome> NotifyOwnerAsync(WorkflowStepRun run, WorkflowExecution execution, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
@@ -259,16 +259,16 @@ public sealed class WorkflowSteps(
     }
 }
 
-/// <summary>The executions of a claimed batch, locked for the batch's change.</summary>
+/// <summary>The executions of a claimed batch, locked for the batch's change, in id order (two runners lock in one order).</summary>
 public sealed class ExecutionsByIdsSpecification : TenantSpecification<WorkflowExecution>, ILocksForChange
 {
-    public ExecutionsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(e => ids.Contains(e.Id));
+    public ExecutionsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(e => ids.Contains(e.Id)).OrderBy(e => e.Id);
 }
 
-/// <summary>The leads of a claimed batch, locked for the batch's change.</summary>
+/// <summary>The leads of a claimed batch, locked for the batch's change, in id order.</summary>
 public sealed class LeadsByIdsSpecification : TenantSpecification<Lead>, ILocksForChange
 {
-    public LeadsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(l => ids.Contains(l.Id));
+    public LeadsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(l => ids.Contains(l.Id)).OrderBy(l => l.Id);
 }
 
 public sealed class SuppressedSpecification : TenantSpecification<EmailSuppression>

@@ -34,7 +34,7 @@ public enum DeliveryState
 /// </summary>
 public sealed class AutomationDelivery : ITenantOwned
 {
-    public const int MaxAttempts = 8;
+    public const int MaxAttempts = 12;
 
     private AutomationDelivery() { Target = null!; Body = null!; }
 
@@ -77,6 +77,9 @@ public sealed class AutomationDelivery : ITenantOwned
         Channel = EmailChannel.Platform, Target = email, Body = tag, DueAt = now, CreatedAt = now,
     };
 
+    /// <summary>Claimed by a sender until <paramref name="until"/>; if it has not recorded an outcome by then, another may send it.</summary>
+    public void Lease(DateTimeOffset until) => DueAt = until;
+
     public void Sent(DateTimeOffset now)
     {
         State = DeliveryState.Sent;
@@ -92,7 +95,7 @@ public sealed class AutomationDelivery : ITenantOwned
         if (permanent || Attempts >= MaxAttempts)
             State = DeliveryState.Failed;
         else
-            DueAt = now.AddSeconds(Math.Min(300, Math.Pow(2, Attempts)));
+            DueAt = now.AddSeconds(Math.Min(3600, Math.Pow(2, Attempts)));
     }
 
     /// <summary>An open or a click reported for this email; the first of each counts, repeats change nothing.</summary>

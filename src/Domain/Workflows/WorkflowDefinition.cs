@@ -104,10 +104,8 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             return [("trigger", "A workflow needs a trigger.")];
         if (!Enum.IsDefined(Trigger.Kind))
             Add("trigger.kind", "Unknown trigger kind.");
-        if (Trigger.Kind == TriggerKind.TagAdded && string.IsNullOrWhiteSpace(Trigger.Tag))
-            Add("trigger.tag", "A tagAdded trigger names its tag.");
-        if (Trigger.Tag is { Length: > CustomerTags.MaxLength })
-            Add("trigger.tag", $"A tag has at most {CustomerTags.MaxLength} characters.");
+        if (Trigger.Kind == TriggerKind.TagAdded && !IsTag(Trigger.Tag))
+            Add("trigger.tag", $"A tagAdded trigger names its tag (letters or digits, at most {CustomerTags.MaxLength} characters).");
         if (Trigger.Kind == TriggerKind.LeadStatusChanged && Trigger.Status is null)
             Add("trigger.status", "A leadStatusChanged trigger names the status.");
         if (Steps is null || Steps.Count == 0 || Steps.Count > MaxSteps)
@@ -142,6 +140,10 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
         }
         if (problems.Count == 0 && Cycle() is { } cycle)
             Add("steps", $"The steps form a cycle: {string.Join(" -> ", cycle)}.");
+        // A workflow that adds the tag it starts on would start itself again, without end.
+        if (problems.Count == 0 && Trigger.Kind == TriggerKind.TagAdded
+            && Steps.FirstOrDefault(s => s.Kind == StepKind.AddTag && CustomerTags.Normalise(s.Tag!) == CustomerTags.Normalise(Trigger.Tag!)) is { } again)
+            Add($"steps[{IndexOf(again)}].tag", "A workflow cannot add the tag that starts it: it would start itself again.");
         if (problems.Count == 0)
         {
             var sends = Steps.Where(s => s.Kind == StepKind.SendEmail).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
@@ -154,6 +156,32 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
         return problems;
     }
 
+    private int IndexOf(WorkflowStep step)
+    {
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (ReferenceEquals(Steps[i], step))
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>A tag that keeps something once normalised (lower case, letters, digits and dashes), within the length.</summary>
+    private static bool IsTag(string? tag)
+    {
+        if (string.IsNullOrWhiteSpace(tag) || tag.Length > CustomerTags.MaxLength)
+            return false;
+        try
+        {
+            CustomerTags.Normalise(tag);
+            return true;
+        }
+        catch (DomainRuleException)
+        {
+            return false;
+        }
+    }
+
     private static void StepProblems(WorkflowStep step, string at, Action<string, string> add)
     {
         switch (step.Kind)
@@ -164,11 +192,12 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             case StepKind.SendEmail when step.TemplateId is null:
                 add($"{at}.templateId", "A sendEmail step names its template.");
                 break;
-            case StepKind.AddTag or StepKind.RemoveTag when string.IsNullOrWhiteSpace(step.Tag) || step.Tag.Length > CustomerTags.MaxLength:
+            case StepKind.AddTag or StepKind.RemoveTag when !IsTag(step.Tag):
                 add($"{at}.tag", $"A tag step names a tag of 1 to {CustomerTags.MaxLength} characters.");
                 break;
-            case StepKind.ChangeLeadStatus when step.Status is null:
-                add($"{at}.status", "A changeLeadStatus step names the status.");
+            case StepKind.ChangeLeadStatus when step.Status is not (LeadStatus.Nurturing or LeadStatus.Engaged or LeadStatus.Qualified):
+                // New is where a lead starts, Converted takes a conversion, Lost takes a reason: none is a workflow's move.
+                add($"{at}.status", "A changeLeadStatus step moves the lead to nurturing, engaged or qualified.");
                 break;
             case StepKind.NotifyOwner when string.IsNullOrWhiteSpace(step.Message) || step.Message.Length > MessageMaxLength:
                 add($"{at}.message", $"A notifyOwner step has a message of 1 to {MessageMaxLength} characters.");
@@ -215,7 +244,7 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
                 if (condition.WithinHours is not (>= 1 and <= MaxWithinHours))
                     add($"{at}.condition.withinHours", $"Within 1 to {MaxWithinHours} hours.");
                 break;
-            case ConditionKind.HasTag when string.IsNullOrWhiteSpace(condition.Tag) || condition.Tag.Length > CustomerTags.MaxLength:
+            case ConditionKind.HasTag when !IsTag(condition.Tag):
                 add($"{at}.condition.tag", "Name the tag.");
                 break;
             case ConditionKind.Field:

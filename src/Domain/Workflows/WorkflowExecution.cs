@@ -120,6 +120,8 @@ public sealed class WorkflowStepRun : ITenantOwned
     public string? Error { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
+    /// <summary>The email (delivery) a condition waits to see opened or clicked; its event makes the run due at once.</summary>
+    public Guid? WaitingFor { get; private set; }
 
     internal static WorkflowStepRun Due(WorkflowExecution execution, WorkflowStep step, int sequence, DateTimeOffset due, DateTimeOffset now) => new()
     {
@@ -143,8 +145,12 @@ public sealed class WorkflowStepRun : ITenantOwned
         CompletedAt = now;
     }
 
-    /// <summary>Looks again at <paramref name="at"/> (a condition waiting for an open), without counting an attempt.</summary>
-    public void Recheck(DateTimeOffset at) => DueAt = at;
+    /// <summary>Looks again at <paramref name="at"/>, or when <paramref name="delivery"/> is opened or clicked, without counting an attempt.</summary>
+    public void Recheck(DateTimeOffset at, Guid delivery)
+    {
+        DueAt = at;
+        WaitingFor = delivery;
+    }
 
     /// <summary>Counts a failed attempt: due again after 2^attempts seconds, or failed for good. True when it gives up.</summary>
     public bool FailAttempt(string error, DateTimeOffset now, bool permanent)

@@ -20,16 +20,24 @@ namespace CrmTenancy.Infrastructure.Automation;
 /// <summary>
 /// Sends what workflow steps wrote to <c>automation_deliveries</c>, at least once and each with its idempotency key
 /// (the step run's id): the pickup file is named by it (a second write replaces the first), the platform and webhook
-/// receivers get it as <c>Idempotency-Key</c>. Tenant by tenant, as that tenant, claiming due rows with
-/// <c>FOR UPDATE SKIP LOCKED</c> so two instances never send one row at once; a failure waits 2, 4, 8 ... seconds
-/// (at most 5 minutes) and fails the delivery for good after <see cref="AutomationDelivery.MaxAttempts"/>, without
-/// holding up the others. An address that unsubscribed since the step ran gets nothing.
+/// receivers get it as <c>Idempotency-Key</c>. Tenant by tenant (active ones), as that tenant, claiming due rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> and a lease so two instances never send one row at once; a failure waits 2, 4, 8 ...
+/// seconds (at most an hour, about 2.5 hours in all) and fails the delivery for good after
+/// <see cref="AutomationDelivery.MaxAttempts"/>, without holding up the others. An address that unsubscribed since the
+/// step ran gets nothing.
 /// </summary>
 public sealed class AutomationDeliverer(
     DbContexts contexts, ITenantJobRunner jobs, IEmailSender sender, IEmailPlatform platform, IEmailLinks links, IHttpClientFactory http,
     IHostEnvironment environment, IConfiguration configuration, TimeProvider clock, ILogger<AutomationDeliverer> logger)
 {
     public const int BatchSize = 50;
+    /// <summary>
+    /// How long a claimed delivery is left to its sender before another may take it (longer than any send's timeouts):
+    /// <c>Workflows:DeliveryLeaseSeconds</c>, 300 by default.
+    /// </summary>
+    public const string LeaseSetting = "Workflows:DeliveryLeaseSeconds";
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue(LeaseSetting, 300));
     public const string WebhookClient = "workflow-webhooks";
     public const string SignatureHeader = "X-Crm-Signature";
     /// <summary>Lets webhooks call loopback and private addresses outside development (tests on loopback).</summary>
@@ -41,7 +49,10 @@ public sealed class AutomationDeliverer(
         await using (var db = contexts.Platform())
         {
             tenants = await db.Database.SqlQueryRaw<Guid>(
-                "SELECT DISTINCT tenant_id AS \"Value\" FROM automation_deliveries WHERE state = 'Pending' AND due_at <= {0}", clock.GetUtcNow())
+                """
+                SELECT t.id AS "Value" FROM tenants t
+                WHERE t.status = 'Active' AND EXISTS (SELECT 1 FROM automation_deliveries d WHERE d.tenant_id = t.id AND d.state = 'Pending' AND d.due_at <= {0})
+                """, clock.GetUtcNow())
                 .ToListAsync(cancellationToken);
         }
         var sent = 0;
@@ -59,15 +70,27 @@ public sealed class AutomationDeliverer(
         return sent;
     }
 
+    /// <summary>
+    /// Claims a batch with a lease (its due time moved <see cref="Lease"/> ahead, committed at once), then sends each
+    /// delivery with no transaction open and records its outcome on its own: a slow receiver holds no lock, and a crash
+    /// after a send leaves that one delivery to be sent again, with its key, when the lease ends.
+    /// </summary>
     private async Task<int> DeliverTenantAsync(IServiceProvider services, Guid tenant, CancellationToken cancellationToken)
     {
         services.GetRequiredService<JobScope>().ActingAs = WorkflowRunner.Actor;
         var db = services.GetRequiredService<CrmDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var due = await db.Set<AutomationDelivery>().FromSqlRaw(
-                "SELECT * FROM automation_deliveries WHERE tenant_id = {0} AND state = 'Pending' AND due_at <= {1} ORDER BY due_at LIMIT {2} FOR UPDATE SKIP LOCKED",
-                tenant, clock.GetUtcNow(), BatchSize)
-            .ToListAsync(cancellationToken);
+        List<AutomationDelivery> due;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            due = await db.Set<AutomationDelivery>().FromSqlRaw(
+                    "SELECT * FROM automation_deliveries WHERE tenant_id = {0} AND state = 'Pending' AND due_at <= {1} ORDER BY due_at LIMIT {2} FOR UPDATE SKIP LOCKED",
+                    tenant, clock.GetUtcNow(), BatchSize)
+                .ToListAsync(cancellationToken);
+            foreach (var delivery in due)
+                delivery.Lease(clock.GetUtcNow() + Lease);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         if (due.Count == 0)
             return 0;
         var prefix = await db.Set<Tenant>().Where(t => t.Id == tenant).Select(t => t.TagPrefix).SingleAsync(cancellationToken);
@@ -88,9 +111,8 @@ public sealed class AutomationDeliverer(
             {
                 delivery.Failed(exception.Message, clock.GetUtcNow());
             }
+            await db.SaveChangesAsync(cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
 

@@ -102,7 +102,7 @@ public sealed class AutomationEvents(DbContexts contexts, ITenantJobRunner jobs,
         return true;
     }
 
-    /// <summary>Marks the email; a condition of its execution waiting for it looks again at once.</summary>
+    /// <summary>Marks the email; a condition waiting for this email (and no other step) looks again at once.</summary>
     private static async Task<bool> RecordAsync(CrmDbContext db, Guid deliveryId, bool click, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var delivery = await db.Set<AutomationDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId && d.Kind == DeliveryKind.Email, cancellationToken);
@@ -110,8 +110,8 @@ public sealed class AutomationEvents(DbContexts contexts, ITenantJobRunner jobs,
             return false;
         await db.SaveChangesAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync(
-            "UPDATE workflow_step_runs SET due_at = now() WHERE tenant_id = {0} AND execution_id = {1} AND state = 'Pending' AND kind = 'Condition'",
-            [delivery.TenantId, delivery.ExecutionId], cancellationToken);
+            "UPDATE workflow_step_runs SET due_at = now() WHERE tenant_id = {0} AND execution_id = {1} AND state = 'Pending' AND waiting_for = {2}",
+            [delivery.TenantId, delivery.ExecutionId, delivery.Id], cancellationToken);
         return true;
     }
 

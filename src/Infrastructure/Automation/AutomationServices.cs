@@ -24,6 +24,7 @@ public sealed class AutomationServices : IServiceModule
         services.AddSingleton<AutomationDeliverer>();
         services.AddSingleton<AutomationEvents>();
         services.AddHostedService<WorkflowRunnerService>();
+        services.AddHostedService<AutomationDelivererService>();
         services.AddHttpClient(AutomationDeliverer.WebhookClient, client => client.Timeout = TimeSpan.FromSeconds(10));
 
         services.AddOptions<EmailPlatformOptions>().BindConfiguration(EmailPlatformOptions.Section);

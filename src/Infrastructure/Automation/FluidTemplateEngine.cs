@@ -20,7 +20,17 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
     private const int CacheSize = 2_000;
 
     private static readonly FluidParser Parser = new(new FluidParserOptions { AllowFunctions = false });
-    private static readonly TemplateOptions Options = new() { MaxSteps = MaxSteps, MaxRecursion = 10, StrictFilters = true };
+    public const int MaxRange = 100;
+    public const int MaxOutput = 1_000_000;
+    private static readonly TemplateOptions Options = NewOptions();
+
+    /// <summary>Without <c>raw</c>, which would print a merged value unescaped into the HTML body.</summary>
+    private static TemplateOptions NewOptions()
+    {
+        var options = new TemplateOptions { MaxSteps = MaxSteps, MaxRecursion = 10, StrictFilters = true };
+        options.Filters.Remove("raw");
+        return options;
+    }
     private readonly ConcurrentDictionary<string, IFluidTemplate> _parsed = new(StringComparer.Ordinal);
 
     public TemplateProblem? Check(string source)
@@ -32,7 +42,7 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
         var names = new NameCollector();
         names.VisitTemplate(template);
         if (names.Forbidden is { } tag)
-            return new TemplateProblem(LineOfWord(source, tag), $"'{tag}' is not allowed in an email template.");
+            return new TemplateProblem(LineOfWord(source, tag.Split(' ')[0] == "a" ? ".." : tag), $"'{tag}' is not allowed in an email template.");
         foreach (var name in names.Read)
         {
             if (!MergeFields.All.Contains(name) && !names.Assigned.Contains(name))
@@ -54,10 +64,21 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
     public RenderedEmail Render(string subject, string htmlBody, string textBody, IReadOnlyDictionary<string, string?> values)
     {
         var context = Context(values);
-        return new RenderedEmail(
-            Parse(subject).Render(context, NullEncoder.Default).ReplaceLineEndings(" ").Trim(),
-            Parse(htmlBody).Render(context, HtmlEncoder.Default),
-            Parse(textBody).Render(context, NullEncoder.Default));
+        try
+        {
+            var renderedSubject = Parse(subject).Render(context, NullEncoder.Default).ReplaceLineEndings(" ").Trim();
+            var rendered = new RenderedEmail(
+                renderedSubject.Length > 998 ? renderedSubject[..998] : renderedSubject,
+                Parse(htmlBody).Render(context, HtmlEncoder.Default),
+                Parse(textBody).Render(context, NullEncoder.Default));
+            if (rendered.HtmlBody.Length > MaxOutput || rendered.TextBody.Length > MaxOutput)
+                throw new TemplateRenderException($"The email is longer than {MaxOutput:N0} characters.");
+            return rendered;
+        }
+        catch (Exception e) when (e is not (TemplateRenderException or OperationCanceledException))
+        {
+            throw new TemplateRenderException(e.Message);
+        }
     }
 
     private IFluidTemplate Parse(string source)
@@ -115,22 +136,40 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
             return base.VisitMemberExpression(memberExpression);
         }
 
-        protected override Statement VisitAssignStatement(AssignStatement assignStatement)
-        {
-            Assigned.Add(assignStatement.Identifier);
-            return base.VisitAssignStatement(assignStatement);
-        }
-
-        protected override Statement VisitCaptureStatement(CaptureStatement captureStatement)
-        {
-            Assigned.Add(captureStatement.Identifier);
-            return base.VisitCaptureStatement(captureStatement);
-        }
-
         protected override Statement VisitForStatement(ForStatement forStatement)
         {
             Assigned.Add(forStatement.Identifier);
             return base.VisitForStatement(forStatement);
+        }
+
+        protected override Statement VisitAssignStatement(AssignStatement assignStatement)
+        {
+            // Assign and capture could grow a value without bound (x = x | append: x); a template merges, it does not compute.
+            Forbidden ??= "assign";
+            return assignStatement;
+        }
+
+        protected override Statement VisitCaptureStatement(CaptureStatement captureStatement)
+        {
+            Forbidden ??= "capture";
+            return captureStatement;
+        }
+
+        protected override Expression VisitRangeExpression(RangeExpression rangeExpression)
+        {
+            // Fluid makes a range's whole array: only literal ranges of at most MaxRange numbers.
+            if (rangeExpression.From is not LiteralExpression from || rangeExpression.To is not LiteralExpression to
+                || !int.TryParse(from.Value.ToStringValue(), out var low) || !int.TryParse(to.Value.ToStringValue(), out var high)
+                || high - low > MaxRange)
+                Forbidden ??= $"a range of more than {MaxRange} numbers";
+            return base.VisitRangeExpression(rangeExpression);
+        }
+
+        protected override Expression VisitFilterExpression(FilterExpression filterExpression)
+        {
+            if (filterExpression.Name == "raw")
+                Forbidden ??= "raw";
+            return base.VisitFilterExpression(filterExpression);
         }
 
         protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)

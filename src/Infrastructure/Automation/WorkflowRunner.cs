@@ -33,8 +33,12 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
         List<Guid> tenants;
         await using (var db = contexts.Platform())
         {
+            // A suspended tenant's steps wait (its data is kept; nothing of it runs or goes out until it is reactivated).
             tenants = await db.Database.SqlQueryRaw<Guid>(
-                "SELECT DISTINCT tenant_id AS \"Value\" FROM workflow_step_runs WHERE state = 'Pending' AND due_at <= {0}", clock.GetUtcNow())
+                """
+                SELECT t.id AS "Value" FROM tenants t
+                WHERE t.status = 'Active' AND EXISTS (SELECT 1 FROM workflow_step_runs r WHERE r.tenant_id = t.id AND r.state = 'Pending' AND r.due_at <= {0})
+                """, clock.GetUtcNow())
                 .ToListAsync(cancellationToken);
         }
         var ran = 0;
@@ -70,7 +74,10 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             if (claimed.Count == 0)
-                throw;
+            {
+                logger.LogWarning(exception, "Claiming the workflow steps of tenant {Tenant} failed; the next pass tries again", tenant);
+                return 0;
+            }
             logger.LogInformation(exception, "A batch of {Count} workflow steps of tenant {Tenant} failed; running them one by one", claimed.Count, tenant);
             foreach (var id in claimed)
                 await RunOneAsync(tenant, id, cancellationToken);
@@ -94,14 +101,28 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await jobs.RunAsync(tenant, async (services, token) =>
+            try
+            {
+                await RecordFailureAsync(tenant, id, exception, cancellationToken);
+            }
+            catch (Exception recording) when (recording is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The step stays due; the next pass runs it again (its attempt is not counted).
+                logger.LogWarning(recording, "Recording the failure of workflow step {Step} of tenant {Tenant} failed", id, tenant);
+            }
+        }
+    }
+
+    private Task RecordFailureAsync(Guid tenant, Guid id, Exception exception, CancellationToken cancellationToken) =>
+            jobs.RunAsync(tenant, async (services, token) =>
             {
                 var (unit, db, _) = Begin(services);
                 await unit.BeginAsync(token);
                 foreach (var run in await ClaimAsync(db, tenant, 1, id, token))
                 {
                     var now = clock.GetUtcNow();
-                    var permanent = exception is PermanentStepFailure or Application.Common.Errors.NotFoundException or Domain.Common.DomainRuleException;
+                    var permanent = exception is PermanentStepFailure or Application.EmailTemplates.TemplateRenderException
+                        or Application.Common.Errors.NotFoundException or Domain.Common.DomainRuleException;
                     if (run.FailAttempt(exception.Message, now, permanent))
                     {
                         var execution = await db.Set<WorkflowExecution>().SingleAsync(e => e.Id == run.ExecutionId, token);
@@ -111,8 +132,6 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
                 }
                 await unit.SaveChangesAsync(token);
             }, cancellationToken);
-        }
-    }
 
     private static (IUnitOfWork Unit, CrmDbContext Db, WorkflowSteps Steps) Begin(IServiceProvider services)
     {
@@ -132,7 +151,15 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
 }
 
 /// <summary>Runs the runner's passes: at once while there is work, then every <c>Workflows:RunnerPollMilliseconds</c> (0: off).</summary>
-public sealed class WorkflowRunnerService(WorkflowRunner runner, AutomationDeliverer deliverer, IConfiguration configuration, TimeProvider clock, ILogger<WorkflowRunnerService> logger)
+public sealed class WorkflowRunnerService(WorkflowRunner runner, IConfiguration configuration, TimeProvider clock, ILogger<WorkflowRunnerService> logger)
+    : PollingService(configuration, clock, logger, "The workflow runner's pass", runner.RunDueAsync);
+
+/// <summary>The deliverer's passes, in a loop of their own: a slow receiver never holds up the steps.</summary>
+public sealed class AutomationDelivererService(AutomationDeliverer deliverer, IConfiguration configuration, TimeProvider clock, ILogger<AutomationDelivererService> logger)
+    : PollingService(configuration, clock, logger, "The automation deliverer's pass", deliverer.DeliverDueAsync);
+
+/// <summary>A pass at once while it finds work, then every <c>Workflows:RunnerPollMilliseconds</c> (0: off, for tests that run passes themselves).</summary>
+public abstract class PollingService(IConfiguration configuration, TimeProvider clock, ILogger logger, string what, Func<CancellationToken, Task<int>> pass)
     : BackgroundService
 {
     public const string PollSetting = "Workflows:RunnerPollMilliseconds";
@@ -146,7 +173,7 @@ public sealed class WorkflowRunnerService(WorkflowRunner runner, AutomationDeliv
         {
             try
             {
-                var work = await runner.RunDueAsync(stoppingToken) + await deliverer.DeliverDueAsync(stoppingToken);
+                var work = await pass(stoppingToken);
                 if (work == 0)
                     await Task.Delay(poll, clock, stoppingToken);
             }
@@ -156,7 +183,7 @@ public sealed class WorkflowRunnerService(WorkflowRunner runner, AutomationDeliv
             }
             catch (Exception exception)
             {
-                logger.LogWarning(exception, "The workflow runner's pass failed; the next pass tries again");
+                logger.LogWarning(exception, "{What} failed; the next pass tries again", what);
                 await Task.Delay(poll, clock, stoppingToken);
             }
         }

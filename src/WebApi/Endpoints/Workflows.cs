@@ -26,7 +26,9 @@ public sealed class Workflows : IEndpointGroup
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows").WithTags("Workflows");
-        var read = group.MapGroup("").RequireAuthorization(Policies.Read);
+        // Read by administrators (crm.admin): a workflow carries its webhook secret, and its executions and the platform's
+        // contacts name leads that an owner-only member may not see.
+        var read = group.MapGroup("").RequireAuthorization(Policies.Admin);
         var admin = group.MapGroup("").RequireAuthorization(Policies.TenantAdmin);
 
         read.MapGet("", List).WithName("ListWorkflows");
@@ -38,8 +40,8 @@ public sealed class Workflows : IEndpointGroup
         admin.MapDelete("{id:guid}", Delete).WithName("DeleteWorkflow");
 
         var executions = app.MapGroup("/api/workflow-executions").WithTags("Workflows");
-        executions.MapGet("", ListExecutions).RequireAuthorization(Policies.Read).WithName("ListWorkflowExecutions");
-        executions.MapGet("{id:guid}", GetExecution).RequireAuthorization(Policies.Read).WithName("GetWorkflowExecution");
+        executions.MapGet("", ListExecutions).RequireAuthorization(Policies.Admin).WithName("ListWorkflowExecutions");
+        executions.MapGet("{id:guid}", GetExecution).RequireAuthorization(Policies.Admin).WithName("GetWorkflowExecution");
         executions.MapPost("{id:guid}/cancel", (Guid id, IMediator mediator, HttpContext context) =>
             AfterExecutionChange(id, new CancelExecution(id, ETags.ExpectedVersion(context.Request)), mediator, context))
             .RequireAuthorization(Policies.TenantAdmin).WithName("CancelWorkflowExecution");
@@ -50,7 +52,7 @@ public sealed class Workflows : IEndpointGroup
         // Without a tag, none (as a search without a term).
         app.MapGet("/api/automation/platform-contacts", (string? tag, IMediator mediator, CancellationToken cancellationToken) =>
                 string.IsNullOrEmpty(tag) ? Task.FromResult<IReadOnlyList<PlatformContact>>([]) : mediator.Send(new ListPlatformContacts(tag), cancellationToken))
-            .RequireAuthorization(Policies.Read).WithTags("Workflows").WithName("ListPlatformContacts");
+            .RequireAuthorization(Policies.Admin).WithTags("Workflows").WithName("ListPlatformContacts");
 
         var settings = app.MapGroup("/api/automation/settings").WithTags("Workflows");
         settings.MapGet("", (IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetAutomationSettings(), cancellationToken))

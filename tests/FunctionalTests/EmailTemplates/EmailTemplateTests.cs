@@ -75,6 +75,9 @@ public sealed class EmailTemplateTests(ApiFactory factory) : ApiTest(factory)
     [InlineData("subject", "Hi {{ first_name | no_such_filter }}", "Line 1", "no_such_filter")]
     [InlineData("htmlBody", "Hi\n{% include 'secrets' %}", "Line 2", "include")]
     [InlineData("textBody", "{% for x in (1..5) %}{{ x }} {{ tenant.id }}{% endfor %}", "Line 1", "tenant")]
+    [InlineData("htmlBody", "<p>{{ first_name | raw }}</p>", "Line 1", "raw")]
+    [InlineData("textBody", "Hi\n{% assign x = first_name | append: first_name %}{{ x }}", "Line 2", "assign")]
+    [InlineData("textBody", "{% for x in (1..2000000000) %}.{% endfor %}", "Line 1", "range")]
     public async Task A_template_that_does_not_parse_or_names_an_unknown_field_is_a_400_naming_the_field_and_line(
         string field, string source, string line, string named)
     {

@@ -93,8 +93,8 @@ public sealed class EmailPlatformTests(ApiFactory factory) : ApiTest(factory)
         Assert.Equal(2, _platform.Messages.Count);
         Assert.Equal(2, _platform.Messages.Values.Select(m => m.Tags.Single()[..12]).Distinct().Count());
 
-        using var readerA = await ApiFactory.ClientForAsync(_host, TenantA);
-        using var readerB = await ApiFactory.ClientForAsync(_host, TenantB);
+        using var readerA = await ApiFactory.ClientForAsync(_host, TenantA, "crm.admin");
+        using var readerB = await ApiFactory.ClientForAsync(_host, TenantB, "crm.admin");
         foreach (var reader in new[] { readerA, readerB })
         {
             var contacts = await Json(await reader.GetAsync("/api/automation/platform-contacts?tag=nurtured"));

@@ -201,6 +201,9 @@ public sealed partial class WorkflowTests(ApiFactory factory) : ApiTest(factory)
         { """{"name":"x","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[]}""", "steps" },
         { """{"name":"x","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[{"id":"a","kind":"wait","minutes":0}]}""", "steps[0].minutes" },
         { """{"name":"x","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[{"id":"a","kind":"stop","colour":"red"}]}""", "" },
+        { """{"name":"x","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[{"id":"a","kind":"changeLeadStatus","status":"lost"}]}""", "steps[0].status" },
+        { """{"name":"x","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[{"id":"a","kind":"addTag","tag":"---"}]}""", "steps[0].tag" },
+        { """{"name":"x","enabled":true,"trigger":{"kind":"tagAdded","tag":"Loop"},"steps":[{"id":"a","kind":"removeTag","tag":"loop","next":"b"},{"id":"b","kind":"addTag","tag":"loop"}]}""", "steps[1].tag" },
     };
 
     [Theory]

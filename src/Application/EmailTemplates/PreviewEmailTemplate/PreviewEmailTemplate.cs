@@ -25,7 +25,7 @@ public sealed class PreviewEmailTemplateHandler(IReadRepository<EmailTemplate> t
         var recipient = request.LeadId is null && request.ContactId is null
             ? Recipient.Example
             : await recipients.FindAsync(request.LeadId, request.ContactId, cancellationToken);
-        var rendered = engine.Render(template.Subject, template.HtmlBody, template.TextBody, await recipients.MergeValuesAsync(recipient, cancellationToken));
+        var rendered = await recipients.RenderAsync(engine, template, recipient, cancellationToken);
         return new EmailPreview(recipient.Email, rendered.Subject, rendered.HtmlBody, rendered.TextBody);
     }
 }

@@ -48,7 +48,7 @@ public sealed class SendTestEmailHandler(
         if (me is null)
             throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("caller", "A test email goes to the signed-in user's address; a client has none.")]);
         var recipient = chosen ?? new Recipient(null, null, me.Email, FirstWord(me.DisplayName), Rest(me.DisplayName), null, me.Id);
-        var rendered = engine.Render(template.Subject, template.HtmlBody, template.TextBody, await recipients.MergeValuesAsync(recipient, cancellationToken));
+        var rendered = await recipients.RenderAsync(engine, template, recipient, cancellationToken);
         var subject = $"[Test] {rendered.Subject}";
         await sender.SendAsync(new EmailMessage(me.Email, subject, rendered.TextBody, rendered.HtmlBody), cancellationToken);
         return new TestEmailSent(me.Email, subject);

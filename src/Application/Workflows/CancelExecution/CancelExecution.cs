@@ -6,19 +6,20 @@ using MediatR;
 
 namespace CrmTenancy.Application.Workflows.CancelExecution;
 
-/// <summary>Stops a running execution: its pending step is cancelled and never runs (a step the runner holds finishes first).</summary>
+/// <summary>
+/// Stops a running execution: its pending step never runs (the runner marks it cancelled when it comes due; a step the
+/// runner holds now finishes first). The runs are not touched here: the runner locks a run before its execution, and
+/// this command would lock them the other way round.
+/// </summary>
 public sealed record CancelExecution(Guid Id, int? ExpectedVersion = null) : ICommand<Unit>, IConditionalCommand, ITenantAdminRequest;
 
-public sealed class CancelExecutionHandler(IRepository<WorkflowExecution> executions, IRepository<WorkflowStepRun> runs, ITenantContext tenant, TimeProvider clock)
+public sealed class CancelExecutionHandler(IRepository<WorkflowExecution> executions, ITenantContext tenant, TimeProvider clock)
     : IRequestHandler<CancelExecution, Unit>
 {
     public async Task<Unit> Handle(CancelExecution request, CancellationToken cancellationToken)
     {
         var execution = await executions.LoadForChangeAsync(tenant, request.Id, request.ExpectedVersion, cancellationToken);
-        var now = clock.GetUtcNow();
-        execution.Cancel(now);
-        foreach (var run in await runs.ListAsync(new StepRunsOfExecutionSpecification(tenant, execution.Id, forChange: true), cancellationToken))
-            run.Cancel(now);
+        execution.Cancel(clock.GetUtcNow());
         return Unit.Value;
     }
 }

@@ -1729,6 +1729,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_automation_deliveries_due")
                         .HasFilter("state = 'Pending'");
 
+                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_automation_deliveries_due_tenants")
+                        .HasDatabaseName("ix_automation_deliveries_due_tenants")
+                        .HasFilter("state = 'Pending'");
+
                     b.ToTable("automation_deliveries", (string)null);
                 });
 
@@ -2036,11 +2040,19 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
+                    b.Property<Guid?>("WaitingFor")
+                        .HasColumnType("uuid")
+                        .HasColumnName("waiting_for");
+
                     b.HasKey("Id")
                         .HasName("pk_workflow_step_runs");
 
                     b.HasAlternateKey("TenantId", "Id")
                         .HasName("ak_workflow_step_runs_tenant_id_id");
+
+                    b.HasIndex("TenantId", "WaitingFor")
+                        .HasDatabaseName("ix_workflow_step_runs_tenant_id_waiting_for")
+                        .HasFilter("waiting_for IS NOT NULL");
 
                     b.HasIndex("TenantId", "ExecutionId", "Sequence")
                         .IsUnique()
@@ -2048,6 +2060,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex(new[] { "TenantId", "DueAt" }, "ix_workflow_step_runs_due")
                         .HasDatabaseName("ix_workflow_step_runs_due")
+                        .HasFilter("state = 'Pending'");
+
+                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_workflow_step_runs_due_tenants")
+                        .HasDatabaseName("ix_workflow_step_runs_due_tenants")
                         .HasFilter("state = 'Pending'");
 
                     b.ToTable("workflow_step_runs", (string)null);
