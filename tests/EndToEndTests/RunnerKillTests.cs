@@ -23,7 +23,8 @@ public sealed class RunnerKillTests
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await SeedAsync(connection);
 
-        using (var first = StartRunner(database, mail))
+        using var first = StartRunner(database, mail);
+        try
         {
             // Killed once it has done part of the work, not all of it.
             var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -33,13 +34,17 @@ public sealed class RunnerKillTests
                 Assert.False(first.HasExited, $"The first runner exited with {(first.HasExited ? first.ExitCode : 0)}.");
                 await Task.Delay(20);
             }
+        }
+        finally
+        {
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
         var completedAtKill = await CountAsync(connection, "SELECT count(*) FROM workflow_step_runs WHERE state = 'Completed'");
         Assert.True(completedAtKill < Leads * 3, $"the first runner finished everything ({completedAtKill}) before it was killed");
 
-        using (var second = StartRunner(database, mail))
+        using var second = StartRunner(database, mail);
+        try
         {
             var deadline = DateTime.UtcNow.AddSeconds(180);
             while (await CountAsync(connection, "SELECT count(*) FROM workflow_executions WHERE state <> 'Completed'") > 0
@@ -48,6 +53,10 @@ public sealed class RunnerKillTests
                 Assert.True(DateTime.UtcNow < deadline, "The second runner did not finish.");
                 await Task.Delay(100);
             }
+        }
+        finally
+        {
+            // Killed whatever happened: a runner left behind would keep working on a dropped database.
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
         }

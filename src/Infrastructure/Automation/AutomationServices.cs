@@ -23,6 +23,7 @@ public sealed class AutomationServices : IServiceModule
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<AutomationDeliverer>();
         services.AddSingleton<AutomationEvents>();
+        services.AddScoped<Application.Workflows.GetTenantAutomation.IPlatformAutomationReads, PlatformAutomationReads>();
         services.AddHostedService<WorkflowRunnerService>();
         services.AddHostedService<AutomationDelivererService>();
         services.AddHttpClient(AutomationDeliverer.WebhookClient, client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -5,6 +5,7 @@ using CrmTenancy.Application.Workflows.CancelExecution;
 using CrmTenancy.Application.Workflows.CreateWorkflow;
 using CrmTenancy.Application.Workflows.DeleteWorkflow;
 using CrmTenancy.Application.Workflows.GetExecution;
+using CrmTenancy.Application.Workflows.GetTenantAutomation;
 using CrmTenancy.Application.Workflows.GetWorkflow;
 using CrmTenancy.Application.Workflows.ListExecutions;
 using CrmTenancy.Application.Workflows.ListPlatformContacts;
@@ -53,6 +54,11 @@ public sealed class Workflows : IEndpointGroup
         app.MapGet("/api/automation/platform-contacts", (string? tag, IMediator mediator, CancellationToken cancellationToken) =>
                 string.IsNullOrEmpty(tag) ? Task.FromResult<IReadOnlyList<PlatformContact>>([]) : mediator.Send(new ListPlatformContacts(tag), cancellationToken))
             .RequireAuthorization(Policies.Admin).WithTags("Workflows").WithName("ListPlatformContacts");
+
+        // Platform operators, read-only and audited: one tenant's workflows, templates and latest executions.
+        app.MapGet("/api/platform/tenants/{tenantId:guid}/automation", (Guid tenantId, IMediator mediator, CancellationToken cancellationToken, int executions = 50) =>
+                mediator.Send(new GetTenantAutomation(tenantId, executions), cancellationToken))
+            .RequireAuthorization(Policies.Platform).WithTags("Platform").WithName("PlatformGetTenantAutomation");
 
         var settings = app.MapGroup("/api/automation/settings").WithTags("Workflows");
         settings.MapGet("", (IMediator mediator, CancellationToken cancellationToken) => mediator.Send(new GetAutomationSettings(), cancellationToken))

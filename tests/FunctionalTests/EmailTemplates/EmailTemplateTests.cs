@@ -146,7 +146,7 @@ public sealed class EmailTemplateTests(ApiFactory factory) : ApiTest(factory)
         var (_, user) = await UserAsync(TenantA, "writer@a.example", UserRole.TenantAdmin);
         using var _ = user;
         var id = await CreateAsync(user, Welcome());
-        var contact = (await CreateContactAsync(user, new { firstName = "Grace", lastName = "Hopper", email = "grace@example.com", company = "Navy" })).GetProperty("id").GetString();
+        var contact = (await CreateContactAsync(user, new { firstName = "Grace", lastName = "Hopper", email = "grace.template@example.com", company = "Navy" })).GetProperty("id").GetString();
 
         using (var sent = await user.PostAsJsonAsync($"/api/email-templates/{id}/test", new { contactId = contact }))
         {
@@ -158,7 +158,7 @@ public sealed class EmailTemplateTests(ApiFactory factory) : ApiTest(factory)
         Assert.Contains("Subject: [Test] Welcome, Grace", mail, StringComparison.Ordinal);
         Assert.Contains("multipart/alternative", mail, StringComparison.Ordinal);
         Assert.Contains("<p>Hello Grace Hopper of Navy</p>", mail, StringComparison.Ordinal);
-        Assert.Null(Factory.LatestMailTo("grace@example.com"));
+        Assert.Null(Factory.LatestMailTo("grace.template@example.com"));
 
         // Tenant A's integration (client credentials) has no address to send a test to.
         using (var noAddress = await A.PostAsJsonAsync($"/api/email-templates/{id}/test", new { }))

@@ -41,6 +41,31 @@ public sealed class PlatformTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task An_operator_reads_one_tenants_automation_read_only_and_the_tenant_sees_the_access_record()
+    {
+        var (_, adminA) = await UserAsync(TenantA, "automation@a.example", Domain.Users.UserRole.TenantAdmin);
+        using var disposeAdmin = adminA;
+        using var template = await adminA.PostAsync("/api/email-templates", RawJson("""{"name":"Welcome A","subject":"Hi","htmlBody":"<p>Hi</p>","textBody":"Hi"}"""));
+        using (var workflow = await adminA.PostAsync("/api/workflows", RawJson("""{"name":"Flow A","enabled":true,"trigger":{"kind":"leadCaptured"},"steps":[{"id":"t","kind":"addTag","tag":"new"}]}""")))
+            Assert.Equal(HttpStatusCode.Created, workflow.StatusCode);
+        using (var other = await B.PostAsync("/api/email-templates", RawJson("""{"name":"Welcome B","subject":"Hi","htmlBody":"<p>Hi</p>","textBody":"Hi"}""")))
+            Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+
+        using var platform = Bearer(_platformToken);
+        var automation = await Json(await platform.GetAsync($"/api/platform/tenants/{TenantA.Id}/automation"));
+        Assert.Equal(["Flow A"], automation.GetProperty("workflows").EnumerateArray().Select(w => Text(w, "name")));
+        Assert.False(automation.GetProperty("workflows")[0].TryGetProperty("webhookSecret", out _));
+        Assert.Equal(["Welcome A"], automation.GetProperty("templates").EnumerateArray().Select(t => Text(t, "name")));
+        using (var unknown = await platform.GetAsync($"/api/platform/tenants/{Guid.NewGuid()}/automation"))
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using (var tenantCaller = await A.GetAsync($"/api/platform/tenants/{TenantA.Id}/automation"))
+            Assert.Equal(HttpStatusCode.Forbidden, tenantCaller.StatusCode);
+
+        var trail = await Json(await adminA.GetAsync("/api/platform-access"));
+        Assert.Contains(trail.GetProperty("items").EnumerateArray(), r => Text(r, "action") == "automation.read");
+    }
+
+    [Fact]
     public async Task Tenants_lists_every_tenant_with_its_usage()
     {
         using var platform = Bearer(_platformToken);

@@ -111,8 +111,6 @@ public sealed class WorkflowStepRunConfiguration : IEntityTypeConfiguration<Work
         builder.HasIndex(r => new { r.TenantId, r.ExecutionId, r.Sequence }).IsUnique();
         // The runner's queue: due pending steps, per tenant (the claim) and across tenants (which tenants have work).
         builder.HasIndex(r => new { r.TenantId, r.DueAt }, "ix_workflow_step_runs_due").HasFilter("state = 'Pending'");
-        // Which tenants have due steps: by due time first, so a pass reads only what is due, not months of waits.
-        builder.HasIndex(r => new { r.DueAt, r.TenantId }, "ix_workflow_step_runs_due_tenants").HasFilter("state = 'Pending'");
         builder.HasIndex(r => new { r.TenantId, r.WaitingFor }).HasFilter("waiting_for IS NOT NULL");
     }
 }
@@ -132,7 +130,6 @@ public sealed class AutomationDeliveryConfiguration : IEntityTypeConfiguration<A
         builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(d => new { d.TenantId, d.ExecutionId })
             .HasPrincipalKey(e => new { e.TenantId, e.Id }).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.TenantId, d.DueAt }, "ix_automation_deliveries_due").HasFilter("state = 'Pending'");
-        builder.HasIndex(d => new { d.DueAt, d.TenantId }, "ix_automation_deliveries_due_tenants").HasFilter("state = 'Pending'");
         builder.HasIndex(d => new { d.TenantId, d.ExecutionId });
     }
 }

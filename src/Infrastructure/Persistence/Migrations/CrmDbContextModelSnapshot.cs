@@ -1729,10 +1729,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_automation_deliveries_due")
                         .HasFilter("state = 'Pending'");
 
-                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_automation_deliveries_due_tenants")
-                        .HasDatabaseName("ix_automation_deliveries_due_tenants")
-                        .HasFilter("state = 'Pending'");
-
                     b.ToTable("automation_deliveries", (string)null);
                 });
 
@@ -2060,10 +2056,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex(new[] { "TenantId", "DueAt" }, "ix_workflow_step_runs_due")
                         .HasDatabaseName("ix_workflow_step_runs_due")
-                        .HasFilter("state = 'Pending'");
-
-                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_workflow_step_runs_due_tenants")
-                        .HasDatabaseName("ix_workflow_step_runs_due_tenants")
                         .HasFilter("state = 'Pending'");
 
                     b.ToTable("workflow_step_runs", (string)null);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrmTenancy.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261130212457_WorkflowWaits")]
+    [Migration("20261130214818_WorkflowWaits")]
     partial class WorkflowWaits
     {
         /// <inheritdoc />
@@ -1732,10 +1732,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_automation_deliveries_due")
                         .HasFilter("state = 'Pending'");
 
-                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_automation_deliveries_due_tenants")
-                        .HasDatabaseName("ix_automation_deliveries_due_tenants")
-                        .HasFilter("state = 'Pending'");
-
                     b.ToTable("automation_deliveries", (string)null);
                 });
 
@@ -2063,10 +2059,6 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasIndex(new[] { "TenantId", "DueAt" }, "ix_workflow_step_runs_due")
                         .HasDatabaseName("ix_workflow_step_runs_due")
-                        .HasFilter("state = 'Pending'");
-
-                    b.HasIndex(new[] { "DueAt", "TenantId" }, "ix_workflow_step_runs_due_tenants")
-                        .HasDatabaseName("ix_workflow_step_runs_due_tenants")
                         .HasFilter("state = 'Pending'");
 
                     b.ToTable("workflow_step_runs", (string)null);

@@ -18,38 +18,18 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                 nullable: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_workflow_step_runs_due_tenants",
-                table: "workflow_step_runs",
-                columns: new[] { "due_at", "tenant_id" },
-                filter: "state = 'Pending'");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_workflow_step_runs_tenant_id_waiting_for",
                 table: "workflow_step_runs",
                 columns: new[] { "tenant_id", "waiting_for" },
                 filter: "waiting_for IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_automation_deliveries_due_tenants",
-                table: "automation_deliveries",
-                columns: new[] { "due_at", "tenant_id" },
-                filter: "state = 'Pending'");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_workflow_step_runs_due_tenants",
-                table: "workflow_step_runs");
-
-            migrationBuilder.DropIndex(
                 name: "ix_workflow_step_runs_tenant_id_waiting_for",
                 table: "workflow_step_runs");
-
-            migrationBuilder.DropIndex(
-                name: "ix_automation_deliveries_due_tenants",
-                table: "automation_deliveries");
 
             migrationBuilder.DropColumn(
                 name: "waiting_for",
