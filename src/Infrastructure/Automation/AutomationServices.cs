@@ -24,6 +24,7 @@ public sealed class AutomationServices : IServiceModule
         services.AddSingleton<AutomationDeliverer>();
         services.AddSingleton<AutomationEvents>();
         services.AddScoped<Application.Workflows.GetTenantAutomation.IPlatformAutomationReads, PlatformAutomationReads>();
+        services.AddScoped<Application.Workflows.GetAutomationStats.IAutomationStatsReader, AutomationStatsReader>();
         services.AddHostedService<WorkflowRunnerService>();
         services.AddHostedService<AutomationDelivererService>();
         services.AddHttpClient(AutomationDeliverer.WebhookClient, client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -4,6 +4,7 @@ using CrmTenancy.Application.Workflows.AutomationSettings;
 using CrmTenancy.Application.Workflows.CancelExecution;
 using CrmTenancy.Application.Workflows.CreateWorkflow;
 using CrmTenancy.Application.Workflows.DeleteWorkflow;
+using CrmTenancy.Application.Workflows.GetAutomationStats;
 using CrmTenancy.Application.Workflows.GetExecution;
 using CrmTenancy.Application.Workflows.GetTenantAutomation;
 using CrmTenancy.Application.Workflows.GetWorkflow;
@@ -54,6 +55,11 @@ public sealed class Workflows : IEndpointGroup
         app.MapGet("/api/automation/platform-contacts", (string? tag, IMediator mediator, CancellationToken cancellationToken) =>
                 string.IsNullOrEmpty(tag) ? Task.FromResult<IReadOnlyList<PlatformContact>>([]) : mediator.Send(new ListPlatformContacts(tag), cancellationToken))
             .RequireAuthorization(Policies.Admin).WithTags("Workflows").WithName("ListPlatformContacts");
+
+        // The automation's part of the dashboard: the lead flow and each workflow's executions and emails.
+        app.MapGet("/api/analytics/automation", (IMediator mediator, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+                mediator.Send(new GetAutomationStats(from, to), cancellationToken))
+            .RequireAuthorization(Policies.Admin).WithTags("Analytics").WithName("GetAutomationStats");
 
         // Platform operators, read-only and audited: one tenant's workflows, templates and latest executions.
         app.MapGet("/api/platform/tenants/{tenantId:guid}/automation", (Guid tenantId, IMediator mediator, CancellationToken cancellationToken, int executions = 50) =>

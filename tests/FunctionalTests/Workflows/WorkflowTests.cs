@@ -108,6 +108,21 @@ public sealed partial class WorkflowTests(ApiFactory factory) : ApiTest(factory)
         Assert.All(details.GetProperty("steps").EnumerateArray(), s => Assert.Equal("completed", s.GetProperty("state").GetString()));
         Assert.Contains("An engaged lead", Factory.LatestMailTo("automation@a.example"), StringComparison.Ordinal);
 
+        // The dashboard's automation part: the lead nurtured, the workflow's execution completed, its email sent and opened.
+        var stats = await Json(await Admin.GetAsync("/api/analytics/automation"));
+        Assert.Equal((1, 1, 0), (stats.GetProperty("leadFlow").GetProperty("captured").GetInt32(),
+            stats.GetProperty("leadFlow").GetProperty("nurtured").GetInt32(), stats.GetProperty("leadFlow").GetProperty("converted").GetInt32()));
+        var flow = Assert.Single(stats.GetProperty("workflows").EnumerateArray());
+        Assert.Equal((1, 0, 1, 1), (flow.GetProperty("completed").GetInt32(), flow.GetProperty("running").GetInt32(),
+            flow.GetProperty("emailsSent").GetInt32(), flow.GetProperty("emailsOpened").GetInt32()));
+        var (_, adminB) = await UserAsync(TenantB, "automation@b.example", UserRole.TenantAdmin);
+        using (adminB)
+        {
+            var other = await Json(await adminB.GetAsync("/api/analytics/automation"));
+            Assert.Equal(0, other.GetProperty("leadFlow").GetProperty("captured").GetInt32());
+            Assert.Empty(other.GetProperty("workflows").EnumerateArray());
+        }
+
         // The same tag again is a new event, but the lead already has it: no event, no second execution.
         await TagAsync(Admin, lead, "newsletter");
         await RunAsync();
