@@ -45,16 +45,7 @@ public sealed class AutomationDeliverer(
 
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        List<Guid> tenants;
-        await using (var db = contexts.Platform())
-        {
-            tenants = await db.Database.SqlQueryRaw<Guid>(
-                """
-                SELECT t.id AS "Value" FROM tenants t
-                WHERE t.status = 'Active' AND EXISTS (SELECT 1 FROM automation_deliveries d WHERE d.tenant_id = t.id AND d.state = 'Pending' AND d.due_at <= {0})
-                """, clock.GetUtcNow())
-                .ToListAsync(cancellationToken);
-        }
+        var tenants = await DueWork.TenantsAsync(contexts, DueWork.Deliveries, clock.GetUtcNow(), cancellationToken);
         var sent = 0;
         foreach (var tenant in tenants)
         {

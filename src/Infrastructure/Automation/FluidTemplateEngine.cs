@@ -41,8 +41,8 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
             return new TemplateProblem(LineOf(error), error);
         var names = new NameCollector();
         names.VisitTemplate(template);
-        if (names.Forbidden is { } tag)
-            return new TemplateProblem(LineOfWord(source, tag.Split(' ')[0] == "a" ? ".." : tag), $"'{tag}' is not allowed in an email template.");
+        if (names.Forbidden is var (tag, word))
+            return new TemplateProblem(LineOfWord(source, word), $"'{tag}' is not allowed in an email template.");
         foreach (var name in names.Read)
         {
             if (!MergeFields.All.Contains(name) && !names.Assigned.Contains(name))
@@ -127,7 +127,10 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
     {
         public List<string> Read { get; } = [];
         public HashSet<string> Assigned { get; } = new(StringComparer.Ordinal) { "forloop", "tablerowloop", "empty", "blank", "nil", "null", "true", "false" };
-        public string? Forbidden { get; private set; }
+        /// <summary>The first thing refused, and the word of the source that shows where it is.</summary>
+        public (string What, string Word)? Forbidden { get; private set; }
+
+        private void Refuse(string what, string? word = null) => Forbidden ??= (what, word ?? what);
 
         protected override Expression VisitMemberExpression(MemberExpression memberExpression)
         {
@@ -145,13 +148,13 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
         protected override Statement VisitAssignStatement(AssignStatement assignStatement)
         {
             // Assign and capture could grow a value without bound (x = x | append: x); a template merges, it does not compute.
-            Forbidden ??= "assign";
+            Refuse("assign");
             return assignStatement;
         }
 
         protected override Statement VisitCaptureStatement(CaptureStatement captureStatement)
         {
-            Forbidden ??= "capture";
+            Refuse("capture");
             return captureStatement;
         }
 
@@ -161,38 +164,38 @@ public sealed partial class FluidTemplateEngine : ITemplateEngine
             if (rangeExpression.From is not LiteralExpression from || rangeExpression.To is not LiteralExpression to
                 || !int.TryParse(from.Value.ToStringValue(), out var low) || !int.TryParse(to.Value.ToStringValue(), out var high)
                 || high - low > MaxRange)
-                Forbidden ??= $"a range of more than {MaxRange} numbers";
+                Refuse($"a range of more than {MaxRange} numbers", "..");
             return base.VisitRangeExpression(rangeExpression);
         }
 
         protected override Expression VisitFilterExpression(FilterExpression filterExpression)
         {
             if (filterExpression.Name == "raw")
-                Forbidden ??= "raw";
+                Refuse("raw");
             return base.VisitFilterExpression(filterExpression);
         }
 
         protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
         {
-            Forbidden ??= "include";
+            Refuse("include");
             return includeStatement;
         }
 
         protected override Statement VisitRenderStatement(RenderStatement renderStatement)
         {
-            Forbidden ??= "render";
+            Refuse("render");
             return renderStatement;
         }
 
         protected override Statement VisitMacroStatement(MacroStatement macroStatement)
         {
-            Forbidden ??= "macro";
+            Refuse("macro");
             return macroStatement;
         }
 
         protected override Statement VisitFromStatement(FromStatement fromStatement)
         {
-            Forbidden ??= "from";
+            Refuse("from");
             return fromStatement;
         }
     }

@@ -30,17 +30,7 @@ public sealed class WorkflowRunner(DbContexts contexts, ITenantJobRunner jobs, T
     /// <summary>Runs every step due now, tenant by tenant; returns how many steps ran.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
-        List<Guid> tenants;
-        await using (var db = contexts.Platform())
-        {
-            // A suspended tenant's steps wait (its data is kept; nothing of it runs or goes out until it is reactivated).
-            tenants = await db.Database.SqlQueryRaw<Guid>(
-                """
-                SELECT t.id AS "Value" FROM tenants t
-                WHERE t.status = 'Active' AND EXISTS (SELECT 1 FROM workflow_step_runs r WHERE r.tenant_id = t.id AND r.state = 'Pending' AND r.due_at <= {0})
-                """, clock.GetUtcNow())
-                .ToListAsync(cancellationToken);
-        }
+        var tenants = await DueWork.TenantsAsync(contexts, DueWork.Steps, clock.GetUtcNow(), cancellationToken);
         var ran = 0;
         await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = TenantsAtOnce, CancellationToken = cancellationToken }, async (tenant, token) =>
         {
