@@ -251,6 +251,9 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
         Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM tenants"));
         Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM oidc_applications"));
         Assert.Equal(2L, await ScalarAsync<long>(platform, "SELECT count(*) FROM platform_access_records"));
+        // What the runner's and deliverer's search for due work and the operators' troubleshooting read stays readable.
+        Assert.Equal(0L, await ScalarAsync<long>(platform, "SELECT count(*) FROM automation_deliveries WHERE state = 'Pending' AND due_at <= now()"));
+        Assert.Equal(0L, await ScalarAsync<long>(platform, "SELECT count(*) FROM (SELECT id, tenant_id, name, enabled, definition, trigger_kind FROM workflows) w"));
     }
 
     [Theory]
@@ -262,6 +265,11 @@ public sealed class LocksAloneTests(PersistenceFixture fixture) : PersistenceTes
     [InlineData("UPDATE platform_access_records SET actor = 'someone else' WHERE tenant_id = @tenant")]
     [InlineData("DELETE FROM platform_access_records WHERE tenant_id = @tenant")]
     [InlineData("SELECT count(*) FROM signing_keys")]
+    // Workflows without their webhook secret, deliveries without their addresses and bodies (the due-work search reads
+    // only tenant, state and due time).
+    [InlineData("SELECT webhook_secret FROM workflows")]
+    [InlineData("SELECT body FROM automation_deliveries")]
+    [InlineData("SELECT * FROM automation_deliveries")]
     public async Task The_platform_role_cannot_change_tenant_data_nor_rewrite_access_records(string sql)
     {
         await SeedAsync();

@@ -73,6 +73,10 @@ public sealed class NonSuperuserOwnerTests
             Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters()
                 .CountAsync(c => c.Status == Domain.Calls.CallStatus.Completed && c.Outcome == Domain.Calls.CallOutcome.Interested));
             Assert.Equal(DemoData.Tenants.Count * 3, await platform.Set<Domain.Calls.Call>().IgnoreQueryFilters().CountAsync());
+            // Two workflows each to try: a contact one (a customer tagged "check-in") and a lead one (a lead tagged "webinar").
+            Assert.Equal(DemoData.Tenants.Count * 2, await platform.Set<Domain.Workflows.Workflow>().IgnoreQueryFilters().CountAsync(w => w.Enabled));
+            Assert.Equal(DemoData.Tenants.Count, await platform.Set<Domain.Workflows.Workflow>().IgnoreQueryFilters()
+                .CountAsync(w => w.TriggerKind == Domain.Workflows.TriggerKind.ContactTagAdded && w.TriggerTag == "check-in"));
             // The messages themselves are the tenant's alone (the platform role reads none); their count is on the conversation.
             Assert.Equal(DemoData.Tenants.Count * 4, await platform.Set<Domain.Conversations.Conversation>().IgnoreQueryFilters().SumAsync(c => c.MessageCount));
         }

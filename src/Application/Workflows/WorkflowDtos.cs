@@ -32,7 +32,8 @@ public sealed class ExecutionDto : IProjection<WorkflowExecution, ExecutionDto>,
     public Guid Id { get; init; }
     public Guid WorkflowId { get; init; }
     public int WorkflowVersion { get; init; }
-    public Guid LeadId { get; init; }
+    public Guid? LeadId { get; init; }
+    public Guid? ContactId { get; init; }
     public Guid TriggerEventId { get; init; }
     public ExecutionState State { get; init; }
     public string? CurrentStepId { get; init; }
@@ -45,7 +46,7 @@ public sealed class ExecutionDto : IProjection<WorkflowExecution, ExecutionDto>,
         WorkflowMapper.ProjectToDto(source);
 }
 
-public sealed class StepRunDto : IProjection<WorkflowStepRun, StepRunDto>
+public sealed record StepRunDto : IProjection<WorkflowStepRun, StepRunDto>
 {
     public Guid Id { get; init; }
     public string StepId { get; init; } = "";
@@ -94,7 +95,15 @@ public static class WorkflowConflicts
     public static readonly Conflict NameTaken = new("workflow-name-taken", "Another workflow of this tenant already has this name.");
     public static readonly Conflict StillOn = new("workflow-on", "Turn the workflow off before deleting it.");
     public static readonly Conflict StillRunning = new("workflow-running", "The workflow still has running executions; let them finish or cancel them.");
-    public static readonly Conflict DuplicateExecution = new("workflow-execution-exists", "This trigger event already started this workflow for this lead.");
+    public static readonly Conflict DuplicateExecution = new("workflow-execution-exists", "This trigger event already started this workflow for this person.");
+    public static readonly Conflict Loop = new("workflow-loop",
+        "These enabled workflows would start each other without end (each one's step fires the next one's trigger, and the change is undone on the way round):");
+}
+
+/// <summary>The tenant's enabled workflows, read to find loops between them.</summary>
+public sealed class EnabledWorkflowsSpecification : TenantSpecification<Workflow>
+{
+    public EnabledWorkflowsSpecification(ITenantContext tenant) : base(tenant) => Query.Where(w => w.Enabled).AsNoTracking();
 }
 
 /// <summary>The tenant's enabled workflows that a trigger starts.</summary>
@@ -113,6 +122,13 @@ public sealed class TriggeredWorkflowsSpecification : TenantSpecification<Workfl
             Query.Where(w => w.TriggerStatus == status);
         Query.AsNoTracking();
     }
+}
+
+/// <summary>A customer's contacts, whom its tag starts a contact workflow for.</summary>
+public sealed class ContactsOfTaggedCustomerSpecification : TenantSpecification<Domain.Contacts.Contact>
+{
+    public ContactsOfTaggedCustomerSpecification(ITenantContext tenant, Guid customerId) : base(tenant) =>
+        Query.Where(c => c.CustomerId == customerId).OrderBy(c => c.Id).AsNoTracking();
 }
 
 public sealed class WorkflowVersionSpecification : TenantSpecification<WorkflowVersion>

@@ -29,6 +29,20 @@ internal static class WorkflowRules
         });
     }
 
+    /// <summary>
+    /// An enabled workflow may not close a loop with the tenant's other enabled workflows (<see cref="WorkflowLoops"/>):
+    /// a 409 naming the workflows around it, and nothing is saved.
+    /// </summary>
+    public static async Task EnsureNoLoopAsync(this Workflow workflow, IReadRepository<Workflow> workflows, ITenantContext tenant, CancellationToken cancellationToken)
+    {
+        if (!workflow.Enabled)
+            return;
+        var others = await workflows.ListAsync(new EnabledWorkflowsSpecification(tenant), cancellationToken);
+        if (WorkflowLoops.Through(new WorkflowLoops.Candidate(workflow.Id, workflow.Name, workflow.Definition),
+                [.. others.Select(o => new WorkflowLoops.Candidate(o.Id, o.Name, o.Definition))]) is { } loop)
+            throw new ConflictException(WorkflowConflicts.Loop.Code, $"{WorkflowConflicts.Loop.Message} {string.Join(" -> ", loop)}.");
+    }
+
     /// <summary>Every template the definition sends is the tenant's: a foreign or missing one is a 404 and nothing is saved.</summary>
     public static async Task EnsureTemplatesAsync(this WorkflowDefinition definition, IReadRepository<EmailTemplate> templates, ITenantContext tenant, CancellationToken cancellationToken)
     {

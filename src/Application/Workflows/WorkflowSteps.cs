@@ -7,6 +7,7 @@ using CrmTenancy.Application.Common;
 using CrmTenancy.Application.Common.Specifications;
 using CrmTenancy.Application.EmailTemplates;
 using CrmTenancy.Domain.Common;
+using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.EmailTemplates;
 using CrmTenancy.Domain.Leads;
@@ -35,14 +36,15 @@ public sealed class WorkflowDefinitions
 }
 
 /// <summary>
-/// Runs one due step of an execution, as the execution's tenant, acting as "workflow": its change to the lead, the
+/// Runs one due step of an execution, as the execution's tenant, acting as "workflow": its change to the lead (or to
+/// the contact's customer, whose tags a contact carries), the
 /// delivery it writes (an email or a webhook call, sent later with the step run's id as idempotency key) and the next
 /// step's run are staged on the scope's repositories, and the runner commits them with the step's completion in one
 /// transaction. A condition waiting for an open stays due until the open arrives or its window closes.
 /// </summary>
 public sealed class WorkflowSteps(
     IRepository<WorkflowExecution> executions, IRepository<WorkflowStepRun> runs, IReadRepository<WorkflowVersion> versions,
-    IRepository<Lead> leads, IReadRepository<EmailTemplate> templates, IRepository<AutomationDelivery> deliveries,
+    IRepository<Lead> leads, IReadRepository<Contact> contacts, IRepository<Customer> customers, IReadRepository<EmailTemplate> templates, IRepository<AutomationDelivery> deliveries,
     IReadRepository<EmailSuppression> suppressions, IReadRepository<Domain.Workflows.AutomationSettings> settings, IReadRepository<User> users,
     IReadRepository<Workflow> workflows, Recipients recipients, ITemplateEngine engine, WorkflowDefinitions definitions, ITenantContext tenant,
     TimeProvider clock)
@@ -51,10 +53,12 @@ public sealed class WorkflowSteps(
 
     private readonly Dictionary<Guid, WorkflowExecution> _executions = [];
     private readonly Dictionary<Guid, Lead> _leads = [];
+    private readonly Dictionary<Guid, Contact> _contacts = [];
+    private readonly Dictionary<Guid, Customer> _customers = [];
 
     /// <summary>
-    /// Runs a claimed batch: its executions and their leads are read (and locked) in two statements, not two per step,
-    /// then each step runs in order.
+    /// Runs a claimed batch: its executions and their leads (contacts and their customers) are read, and locked where a
+    /// step changes them, in a few statements, not two per step; then each step runs in order.
     /// </summary>
     public async Task RunAllAsync(IReadOnlyList<WorkflowStepRun> batch, CancellationToken cancellationToken)
     {
@@ -62,8 +66,21 @@ public sealed class WorkflowSteps(
         {
             foreach (var execution in await executions.ListAsync(new ExecutionsByIdsSpecification(tenant, [.. batch.Select(r => r.ExecutionId).Distinct()]), cancellationToken))
                 _executions[execution.Id] = execution;
-            foreach (var lead in await leads.ListAsync(new LeadsByIdsSpecification(tenant, [.. _executions.Values.Select(e => e.LeadId).Distinct()]), cancellationToken))
-                _leads[lead.Id] = lead;
+            Guid[] leadIds = [.. _executions.Values.Where(e => e.LeadId is not null).Select(e => e.LeadId!.Value).Distinct()];
+            if (leadIds.Length > 0)
+            {
+                foreach (var lead in await leads.ListAsync(new LeadsByIdsSpecification(tenant, leadIds), cancellationToken))
+                    _leads[lead.Id] = lead;
+            }
+            Guid[] contactIds = [.. _executions.Values.Where(e => e.ContactId is not null).Select(e => e.ContactId!.Value).Distinct()];
+            if (contactIds.Length > 0)
+            {
+                foreach (var contact in await contacts.ListAsync(new ContactsByIdsSpecification(tenant, contactIds), cancellationToken))
+                    _contacts[contact.Id] = contact;
+                Guid[] customerIds = [.. _contacts.Values.Where(c => c.CustomerId is not null).Select(c => c.CustomerId!.Value).Distinct()];
+                foreach (var customer in customerIds.Length == 0 ? [] : await customers.ListAsync(new CustomersByIdsSpecification(tenant, customerIds), cancellationToken))
+                    _customers[customer.Id] = customer;
+            }
         }
         foreach (var run in batch)
             await RunAsync(run, cancellationToken);
@@ -82,19 +99,17 @@ public sealed class WorkflowSteps(
         }
         var definition = await definitions.GetAsync(versions, tenant, execution.WorkflowId, execution.WorkflowVersion, cancellationToken);
         var step = definition.Step(run.StepId);
-        var lead = _leads.GetValueOrDefault(execution.LeadId)
-            ?? await leads.FirstOrDefaultAsync(new ByIdSpecification<Lead>(tenant, execution.LeadId), cancellationToken)
-            ?? throw new PermanentStepFailure("The lead no longer exists.");
+        var person = await PersonAsync(execution, cancellationToken);
 
         var outcome = step.Kind switch
         {
             StepKind.Wait => new Outcome($"Waited; the next step is due in {step.Minutes} minutes.", step.Next, now.AddMinutes(step.Minutes!.Value)),
-            StepKind.SendEmail => await SendEmailAsync(run, step, lead, now, cancellationToken),
-            StepKind.Condition => await ConditionAsync(run, step, lead, now, cancellationToken),
-            StepKind.AddTag or StepKind.RemoveTag => await TagAsync(run, step, lead, now, cancellationToken),
-            StepKind.ChangeLeadStatus => ChangeStatus(step, lead),
-            StepKind.NotifyOwner => await NotifyOwnerAsync(run, execution, step, lead, now, cancellationToken),
-            StepKind.Webhook => Webhook(run, execution, step, lead, now),
+            StepKind.SendEmail => await SendEmailAsync(run, step, person, now, cancellationToken),
+            StepKind.Condition => await ConditionAsync(run, step, person, now, cancellationToken),
+            StepKind.AddTag or StepKind.RemoveTag => await TagAsync(run, step, person, now, cancellationToken),
+            StepKind.ChangeLeadStatus => ChangeStatus(step, person),
+            StepKind.NotifyOwner => await NotifyOwnerAsync(run, execution, step, person, now, cancellationToken),
+            StepKind.Webhook => Webhook(run, execution, step, person, now),
             StepKind.Stop => new Outcome("Stopped.", null, now),
             _ => throw new PermanentStepFailure($"Unknown step kind {step.Kind}."),
         };
@@ -110,25 +125,58 @@ public sealed class WorkflowSteps(
             execution.Complete(now);
     }
 
+    private async Task<Person> PersonAsync(WorkflowExecution execution, CancellationToken cancellationToken)
+    {
+        if (execution.LeadId is { } leadId)
+        {
+            return new Person(_leads.GetValueOrDefault(leadId)
+                ?? await leads.FirstOrDefaultAsync(new ByIdSpecification<Lead>(tenant, leadId), cancellationToken)
+                ?? throw new PermanentStepFailure("The lead no longer exists."), null, null);
+        }
+        var contactId = execution.ContactId!.Value;
+        var contact = _contacts.GetValueOrDefault(contactId)
+            ?? await contacts.FirstOrDefaultAsync(new ContactsByIdsSpecification(tenant, [contactId]), cancellationToken)
+            ?? throw new PermanentStepFailure("The contact no longer exists.");
+        var customer = contact.CustomerId is not { } customerId ? null
+            : _customers.GetValueOrDefault(customerId) ?? await customers.FirstOrDefaultAsync(new CustomersByIdsSpecification(tenant, [customerId]), cancellationToken);
+        return new Person(null, contact, customer);
+    }
+
+    /// <summary>
+    /// Whom a step acts on: a lead, or a contact with the customer whose tags it carries (and whose owner it falls
+    /// back to).
+    /// </summary>
+    private sealed record Person(Lead? Lead, Contact? Contact, Customer? Customer)
+    {
+        public Guid Id => Lead?.Id ?? Contact!.Id;
+        public string Kind => Lead is null ? "Contact" : "Lead";
+        public string? Email => Lead is { } lead ? lead.Email : Contact!.Email;
+        public string FirstName => Lead is { } lead ? lead.FirstName : Contact!.FirstName;
+        public string LastName => Lead is { } lead ? lead.LastName : Contact!.LastName;
+        public string? Company => Lead is { } lead ? lead.CompanyName : Contact!.Company ?? Customer?.CompanyName ?? Customer?.Name;
+        public Guid? OwnerId => Lead is { } lead ? lead.OwnerId : Contact!.OwnerId ?? Customer?.OwnerId;
+        public IReadOnlyCollection<string> Tags => Lead is { } lead ? lead.Tags : Customer?.Tags ?? [];
+        public Recipient Recipient => new(Lead?.Id, Contact?.Id, Email, FirstName, LastName, Company, OwnerId);
+    }
+
     /// <summary>What a step did, and what comes next (none: the execution is complete), or when to look again.</summary>
     private sealed record Outcome(string Result, string? Next, DateTimeOffset NextDue, DateTimeOffset? RecheckAt = null, Guid WaitingFor = default);
 
-    private async Task<Outcome> SendEmailAsync(WorkflowStepRun run, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> SendEmailAsync(WorkflowStepRun run, WorkflowStep step, Person person, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var template = await templates.FirstOrDefaultAsync(new ReadByIdSpecification<EmailTemplate>(tenant, step.TemplateId!.Value), cancellationToken)
             ?? throw new PermanentStepFailure("The email template no longer exists.");
-        if (lead.Email is not { } email)
-            return new Outcome("Skipped: the lead has no email address.", step.Next, now);
+        if (person.Email is not { } email)
+            return new Outcome($"Skipped: the {person.Kind.ToLowerInvariant()} has no email address.", step.Next, now);
         if (await suppressions.AnyAsync(new SuppressedSpecification(tenant, email), cancellationToken))
             return new Outcome("Skipped: the address unsubscribed.", step.Next, now);
-        var recipient = new Recipient(lead.Id, null, email, lead.FirstName, lead.LastName, lead.CompanyName, lead.OwnerId);
-        var rendered = engine.Render(template.Subject, template.HtmlBody, template.TextBody, await recipients.MergeValuesAsync(recipient, cancellationToken));
+        var rendered = engine.Render(template.Subject, template.HtmlBody, template.TextBody, await recipients.MergeValuesAsync(person.Recipient, cancellationToken));
         var channel = await ChannelAsync(cancellationToken);
-        deliveries.Add(AutomationDelivery.Email(run, lead.Id, channel, email, rendered.Subject, rendered.TextBody, rendered.HtmlBody, now));
+        deliveries.Add(AutomationDelivery.Email(run, person.Lead?.Id, channel, email, rendered.Subject, rendered.TextBody, rendered.HtmlBody, now));
         return new Outcome($"Email '{template.Name}' queued to {email} ({channel}).", step.Next, now);
     }
 
-    private async Task<Outcome> ConditionAsync(WorkflowStepRun run, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> ConditionAsync(WorkflowStepRun run, WorkflowStep step, Person person, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var condition = step.Condition!;
         bool holds;
@@ -147,10 +195,10 @@ public sealed class WorkflowSteps(
                 break;
             }
             case ConditionKind.HasTag:
-                holds = lead.Tags.Contains(CustomerTags.Normalise(condition.Tag!));
+                holds = person.Tags.Contains(CustomerTags.Normalise(condition.Tag!));
                 break;
             case ConditionKind.Field:
-                holds = Compare(FieldOf(lead, condition.Field!), condition.Operator!.Value, condition.Value!);
+                holds = Compare(FieldOf(person, condition.Field!), condition.Operator!.Value, condition.Value!);
                 break;
             case ConditionKind.Metric:
                 holds = Compare((await MetricAsync(condition.Metric!.Value, now, cancellationToken)).ToString(CultureInfo.InvariantCulture), condition.Operator!.Value, condition.Value!);
@@ -166,6 +214,17 @@ public sealed class WorkflowSteps(
         WorkflowMetric.LeadsCapturedThisMonth => leads.CountAsync(new LeadsSinceSpecification(tenant, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero)), cancellationToken),
         WorkflowMetric.OpenLeads => leads.CountAsync(new OpenLeadsSpecification(tenant), cancellationToken),
         _ => throw new PermanentStepFailure($"Unknown metric {metric}."),
+    };
+
+    private static string? FieldOf(Person person, string field) => person.Lead is { } lead ? FieldOf(lead, field) : field switch
+    {
+        "email" => person.Email,
+        "firstName" => person.FirstName,
+        "lastName" => person.LastName,
+        "companyName" => person.Company,
+        "title" => person.Contact!.Title,
+        "type" => person.Contact!.Type.ToString(),
+        _ => throw new PermanentStepFailure($"Unknown field {field}."),
     };
 
     private static string? FieldOf(Lead lead, string field) => field switch
@@ -197,25 +256,42 @@ public sealed class WorkflowSteps(
         };
     }
 
-    /// <summary>The lead's tag; on the external platform too when the tenant sends through it (a delivery, like an email).</summary>
-    private async Task<Outcome> TagAsync(WorkflowStepRun run, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lead's tag, or the contact's customer's; on the external platform too when the tenant sends through it (a
+    /// delivery, like an email).
+    /// </summary>
+    private async Task<Outcome> TagAsync(WorkflowStepRun run, WorkflowStep step, Person person, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tag = CustomerTags.Normalise(step.Tag!);
         var adding = step.Kind == StepKind.AddTag;
-        if (adding)
-            lead.AddTags([tag]);
-        else
-            lead.RemoveTag(tag);
-        if (lead.Email is { } email && await ChannelAsync(cancellationToken) == EmailChannel.Platform)
-            deliveries.Add(AutomationDelivery.PlatformTagChange(run, lead.Id, email, tag, adding, now));
+        if (person is { Lead: null, Customer: null })
+            return new Outcome("Skipped: the contact belongs to no customer, which carries its tags.", step.Next, now);
+        switch (adding)
+        {
+            case true when person.Lead is { } taggedLead:
+                taggedLead.AddTags([tag]);
+                break;
+            case true:
+                person.Customer!.AddTags([tag]);
+                break;
+            case false when person.Lead is { } untaggedLead:
+                untaggedLead.RemoveTag(tag);
+                break;
+            case false:
+                person.Customer!.RemoveTag(tag);
+                break;
+        }
+        if (person.Email is { } email && await ChannelAsync(cancellationToken) == EmailChannel.Platform)
+            deliveries.Add(AutomationDelivery.PlatformTagChange(run, person.Lead?.Id, email, tag, adding, now));
         return new Outcome(adding ? $"Tagged {tag}." : $"Tag {tag} removed.", step.Next, now);
     }
 
     private async Task<EmailChannel> ChannelAsync(CancellationToken cancellationToken) =>
         (await settings.FirstOrDefaultAsync(new Workflows.AutomationSettings.AutomationSettingsSpecification(tenant), cancellationToken))?.EmailChannel ?? EmailChannel.Own;
 
-    private Outcome ChangeStatus(WorkflowStep step, Lead lead)
+    private Outcome ChangeStatus(WorkflowStep step, Person person)
     {
+        var lead = person.Lead ?? throw new PermanentStepFailure("A contact has no lead status.");
         if (lead.Status == step.Status)
             return new Outcome($"Already {lead.Status}.", step.Next, clock.GetUtcNow());
         try
@@ -229,32 +305,44 @@ public sealed class WorkflowSteps(
         return new Outcome($"Moved to {lead.Status}.", step.Next, clock.GetUtcNow());
     }
 
-    private async Task<Outcome> NotifyOwnerAsync(WorkflowStepRun run, WorkflowExecution execution, WorkflowStep step, Lead lead, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> NotifyOwnerAsync(WorkflowStepRun run, WorkflowExecution execution, WorkflowStep step, Person person, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var owner = lead.OwnerId is { } ownerId ? await users.FirstOrDefaultAsync(new ReadByIdSpecification<User>(tenant, ownerId), cancellationToken) : null;
+        var owner = person.OwnerId is { } ownerId ? await users.FirstOrDefaultAsync(new ReadByIdSpecification<User>(tenant, ownerId), cancellationToken) : null;
         if (owner is null || owner.DeactivatedAt is not null)
-            return new Outcome("Skipped: the lead has no active owner.", step.Next, now);
+            return new Outcome($"Skipped: the {person.Kind.ToLowerInvariant()} has no active owner.", step.Next, now);
         var workflow = await workflows.FirstOrDefaultAsync(new ReadByIdSpecification<Workflow>(tenant, execution.WorkflowId), cancellationToken);
-        var text = $"{step.Message}\n\nLead: {lead.FirstName} {lead.LastName}{(lead.Email is null ? "" : $" <{lead.Email}>")}\nWorkflow: {workflow?.Name}";
-        deliveries.Add(AutomationDelivery.Email(run, lead.Id, EmailChannel.Own, owner.Email, $"[{workflow?.Name}] {lead.FirstName} {lead.LastName}", text,
+        var text = $"{step.Message}\n\n{person.Kind}: {person.FirstName} {person.LastName}{(person.Email is null ? "" : $" <{person.Email}>")}\nWorkflow: {workflow?.Name}";
+        deliveries.Add(AutomationDelivery.Email(run, person.Lead?.Id, EmailChannel.Own, owner.Email, $"[{workflow?.Name}] {person.FirstName} {person.LastName}", text,
             $"<p>{System.Net.WebUtility.HtmlEncode(step.Message)}</p>", now));
         return new Outcome($"Owner {owner.Email} notified.", step.Next, now);
     }
 
-    private Outcome Webhook(WorkflowStepRun run, WorkflowExecution execution, WorkflowStep step, Lead lead, DateTimeOffset now)
+    private Outcome Webhook(WorkflowStepRun run, WorkflowExecution execution, WorkflowStep step, Person person, DateTimeOffset now)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            type = "workflow.step",
-            id = run.Id,
-            workflowId = execution.WorkflowId,
-            workflowVersion = execution.WorkflowVersion,
-            executionId = execution.Id,
-            stepId = step.Id,
-            occurredAt = now,
-            lead = new { id = lead.Id, lead.FirstName, lead.LastName, lead.Email, status = lead.Status.ToString(), lead.Tags },
-        }, Json);
-        deliveries.Add(AutomationDelivery.Webhook(run, lead.Id, step.Url!, body, now));
+        var body = person.Lead is { } subject
+            ? JsonSerializer.Serialize(new
+            {
+                type = "workflow.step",
+                id = run.Id,
+                workflowId = execution.WorkflowId,
+                workflowVersion = execution.WorkflowVersion,
+                executionId = execution.Id,
+                stepId = step.Id,
+                occurredAt = now,
+                lead = new { id = subject.Id, subject.FirstName, subject.LastName, subject.Email, status = subject.Status.ToString(), subject.Tags },
+            }, Json)
+            : JsonSerializer.Serialize(new
+            {
+                type = "workflow.step",
+                id = run.Id,
+                workflowId = execution.WorkflowId,
+                workflowVersion = execution.WorkflowVersion,
+                executionId = execution.Id,
+                stepId = step.Id,
+                occurredAt = now,
+                contact = new { id = person.Id, person.FirstName, person.LastName, person.Email, customerId = person.Contact!.CustomerId, person.Tags },
+            }, Json);
+        deliveries.Add(AutomationDelivery.Webhook(run, person.Lead?.Id, step.Url!, body, now));
         return new Outcome($"Webhook to {new Uri(step.Url!).Host} queued.", step.Next, now);
     }
 }
@@ -263,6 +351,18 @@ public sealed class WorkflowSteps(
 public sealed class ExecutionsByIdsSpecification : TenantSpecification<WorkflowExecution>, ILocksForChange
 {
     public ExecutionsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(e => ids.Contains(e.Id)).OrderBy(e => e.Id);
+}
+
+/// <summary>The contacts of a claimed batch (read, not changed: a tag step changes the contact's customer).</summary>
+public sealed class ContactsByIdsSpecification : TenantSpecification<Contact>
+{
+    public ContactsByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).AsNoTracking();
+}
+
+/// <summary>The customers of a claimed batch's contacts, locked for the batch's tag changes, in id order.</summary>
+public sealed class CustomersByIdsSpecification : TenantSpecification<Customer>, ILocksForChange
+{
+    public CustomersByIdsSpecification(ITenantContext tenant, Guid[] ids) : base(tenant) => Query.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id);
 }
 
 /// <summary>The leads of a claimed batch, locked for the batch's change, in id order.</summary>

@@ -27,7 +27,7 @@ public sealed record CustomerAssigned(Guid TenantId, Guid CustomerId, Guid? Assi
         new(ActivityActions.Assigned, AssigneeId is null ? $"Customer {title} unassigned" : $"Customer {title} assigned", To: AssigneeId?.ToString());
 }
 
-public sealed record CustomerTagged(Guid TenantId, Guid CustomerId, IReadOnlyList<string> Tags) : IActivityEvent
+public sealed record CustomerTagged(Guid TenantId, Guid CustomerId, IReadOnlyList<string> Tags) : IIntegrationEvent, IActivityEvent
 {
     public ActivityDescription Describe(string title) =>
         new(ActivityActions.Tagged, $"Customer {title} tagged {string.Join(", ", Tags)}", To: string.Join(",", Tags));

@@ -59,19 +59,19 @@ public sealed class AutomationDelivery : ITenantOwned
     public DateTimeOffset? OpenedAt { get; private set; }
     public DateTimeOffset? ClickedAt { get; private set; }
 
-    public static AutomationDelivery Email(WorkflowStepRun run, Guid leadId, EmailChannel channel, string to, string subject, string text, string html, DateTimeOffset now) => new()
+    public static AutomationDelivery Email(WorkflowStepRun run, Guid? leadId, EmailChannel channel, string to, string subject, string text, string html, DateTimeOffset now) => new()
     {
         Id = run.Id, TenantId = run.TenantId, ExecutionId = run.ExecutionId, LeadId = leadId, Kind = DeliveryKind.Email, Channel = channel,
         Target = to, Subject = subject, Body = text, HtmlBody = html, DueAt = now, CreatedAt = now,
     };
 
-    public static AutomationDelivery Webhook(WorkflowStepRun run, Guid leadId, string url, string json, DateTimeOffset now) => new()
+    public static AutomationDelivery Webhook(WorkflowStepRun run, Guid? leadId, string url, string json, DateTimeOffset now) => new()
     {
         Id = run.Id, TenantId = run.TenantId, ExecutionId = run.ExecutionId, LeadId = leadId, Kind = DeliveryKind.Webhook, Channel = EmailChannel.Own,
         Target = url, Body = json, DueAt = now, CreatedAt = now,
     };
 
-    public static AutomationDelivery PlatformTagChange(WorkflowStepRun run, Guid leadId, string email, string tag, bool added, DateTimeOffset now) => new()
+    public static AutomationDelivery PlatformTagChange(WorkflowStepRun run, Guid? leadId, string email, string tag, bool added, DateTimeOffset now) => new()
     {
         Id = run.Id, TenantId = run.TenantId, ExecutionId = run.ExecutionId, LeadId = leadId, Kind = added ? DeliveryKind.PlatformTag : DeliveryKind.PlatformUntag,
         Channel = EmailChannel.Platform, Target = email, Body = tag, DueAt = now, CreatedAt = now,

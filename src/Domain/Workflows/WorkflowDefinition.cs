@@ -12,6 +12,11 @@ public enum TriggerKind
     LeadCaptured,
     /// <summary>A lead moved to <see cref="WorkflowTrigger.Status"/>.</summary>
     LeadStatusChanged,
+    /// <summary>
+    /// A tag (<see cref="WorkflowTrigger.Tag"/>) was added to a contact: contacts carry their customer's tags (as a
+    /// campaign's audience reads them), so the workflow starts once for each contact of the tagged customer.
+    /// </summary>
+    ContactTagAdded,
 }
 
 public sealed record WorkflowTrigger(TriggerKind Kind, string? Tag = null, LeadStatus? Status = null);
@@ -88,7 +93,15 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
         "status", "source", "email", "firstName", "lastName", "companyName", "interest",
     };
 
+    public static readonly IReadOnlySet<string> ContactFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "email", "firstName", "lastName", "companyName", "title", "type",
+    };
+
     public WorkflowStep First => Steps[0];
+
+    /// <summary>Whether the workflow runs for contacts (a <see cref="TriggerKind.ContactTagAdded"/> trigger) rather than leads.</summary>
+    public bool ForContacts => Trigger.Kind == TriggerKind.ContactTagAdded;
 
     public WorkflowStep Step(string id) => Steps.First(s => s.Id == id);
 
@@ -104,8 +117,8 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             return [("trigger", "A workflow needs a trigger.")];
         if (!Enum.IsDefined(Trigger.Kind))
             Add("trigger.kind", "Unknown trigger kind.");
-        if (Trigger.Kind == TriggerKind.TagAdded && !IsTag(Trigger.Tag))
-            Add("trigger.tag", $"A tagAdded trigger names its tag (letters or digits, at most {CustomerTags.MaxLength} characters).");
+        if (Trigger.Kind is TriggerKind.TagAdded or TriggerKind.ContactTagAdded && !IsTag(Trigger.Tag))
+            Add("trigger.tag", $"A tag trigger names its tag (letters or digits, at most {CustomerTags.MaxLength} characters).");
         if (Trigger.Kind == TriggerKind.LeadStatusChanged && Trigger.Status is null)
             Add("trigger.status", "A leadStatusChanged trigger names the status.");
         if (Steps is null || Steps.Count == 0 || Steps.Count > MaxSteps)
@@ -126,6 +139,7 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             else if (!ids.Add(step.Id))
                 Add($"{at}.id", $"Step id '{step.Id}' is used twice.");
             StepProblems(step, at, Add);
+            SubjectStepProblems(step, at, Add);
         }
         if (problems.Count > 0)
             return problems;
@@ -141,7 +155,7 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
         if (problems.Count == 0 && Cycle() is { } cycle)
             Add("steps", $"The steps form a cycle: {string.Join(" -> ", cycle)}.");
         // A workflow that adds the tag it starts on would start itself again, without end.
-        if (problems.Count == 0 && Trigger.Kind == TriggerKind.TagAdded
+        if (problems.Count == 0 && Trigger.Kind is TriggerKind.TagAdded or TriggerKind.ContactTagAdded
             && Steps.FirstOrDefault(s => s.Kind == StepKind.AddTag && CustomerTags.Normalise(s.Tag!) == CustomerTags.Normalise(Trigger.Tag!)) is { } again)
             Add($"steps[{IndexOf(again)}].tag", "A workflow cannot add the tag that starts it: it would start itself again.");
         if (problems.Count == 0)
@@ -224,6 +238,16 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
             add($"{at}.next", "Nothing follows a stop.");
     }
 
+    /// <summary>What the workflow's subject has: a contact has no lead status, and a field is one of its subject's.</summary>
+    private void SubjectStepProblems(WorkflowStep step, string at, Action<string, string> add)
+    {
+        if (ForContacts && step.Kind == StepKind.ChangeLeadStatus)
+            add($"{at}.kind", "A workflow that runs for contacts cannot change a lead status.");
+        var (fields, subject) = ForContacts ? (ContactFields, "contact") : (Fields, "lead");
+        if (step.Condition is { Kind: ConditionKind.Field, Field: { } field } && (Fields.Contains(field) || ContactFields.Contains(field)) && !fields.Contains(field))
+            add($"{at}.condition.field", $"A {subject}'s field is one of {string.Join(", ", fields.Order(StringComparer.Ordinal))}.");
+    }
+
     private static void ConditionProblems(WorkflowStep step, string at, Action<string, string> add)
     {
         if (string.IsNullOrWhiteSpace(step.Then))
@@ -248,8 +272,8 @@ public sealed record WorkflowDefinition(WorkflowTrigger Trigger, IReadOnlyList<W
                 add($"{at}.condition.tag", "Name the tag.");
                 break;
             case ConditionKind.Field:
-                if (condition.Field is null || !Fields.Contains(condition.Field))
-                    add($"{at}.condition.field", $"The field is one of {string.Join(", ", Fields.Order(StringComparer.Ordinal))}.");
+                if (condition.Field is null || !(Fields.Contains(condition.Field) || ContactFields.Contains(condition.Field)))
+                    add($"{at}.condition.field", $"The field is one of {string.Join(", ", Fields.Union(ContactFields).Order(StringComparer.Ordinal))}.");
                 if (condition.Operator is null || condition.Value is null || condition.Value.Length > FieldLengths.Name)
                     add($"{at}.condition.value", "A comparison has an operator and a value (at most 200 characters).");
                 break;

@@ -19,8 +19,8 @@ public enum StepRunState
 }
 
 /// <summary>
-/// One run of a workflow version for one lead, started by one trigger event (never two for the same event: the
-/// database's unique key on workflow, lead and event). Its steps are <see cref="WorkflowStepRun"/> rows, due one after
+/// One run of a workflow version for one person, a lead or (for a contact trigger) a contact, started by one trigger
+/// event (never two for the same event: the database's unique keys on workflow, person and event). Its steps are <see cref="WorkflowStepRun"/> rows, due one after
 /// another; the runner claims due ones.
 /// </summary>
 public sealed class WorkflowExecution : AggregateRoot, ITenantOwned
@@ -32,7 +32,11 @@ public sealed class WorkflowExecution : AggregateRoot, ITenantOwned
     public Guid TenantId { get; private set; }
     public Guid WorkflowId { get; private set; }
     public int WorkflowVersion { get; private set; }
-    public Guid LeadId { get; private set; }
+    /// <summary>The lead it runs for; null when it runs for a contact.</summary>
+    public Guid? LeadId { get; private set; }
+    /// <summary>The contact it runs for (a workflow with a contact trigger); null when it runs for a lead.</summary>
+    public Guid? ContactId { get; private set; }
+    public Guid PersonId => LeadId ?? ContactId!.Value;
     public Guid TriggerEventId { get; private set; }
     public ExecutionState State { get; private set; }
     public string? CurrentStepId { get; private set; }
@@ -43,14 +47,16 @@ public sealed class WorkflowExecution : AggregateRoot, ITenantOwned
     public string? Error { get; private set; }
 
     public static (WorkflowExecution Execution, WorkflowStepRun First) Start(
-        Workflow workflow, Guid leadId, Guid triggerEventId, DateTimeOffset now)
+        Workflow workflow, Guid personId, Guid triggerEventId, DateTimeOffset now)
     {
+        var forContacts = workflow.Definition.ForContacts;
         var execution = new WorkflowExecution
         {
             TenantId = workflow.TenantId,
             WorkflowId = workflow.Id,
             WorkflowVersion = workflow.DefinitionVersion,
-            LeadId = leadId,
+            LeadId = forContacts ? null : personId,
+            ContactId = forContacts ? personId : null,
             TriggerEventId = triggerEventId,
             State = ExecutionState.Running,
             StartedAt = now,

@@ -27,7 +27,7 @@ public sealed class PlatformAutomationReads(DbContexts contexts) : IPlatformAuto
             .ToListAsync(cancellationToken);
         var latest = await db.Set<WorkflowExecution>().IgnoreQueryFilters(TenantFilter).AsNoTracking().Where(e => e.TenantId == tenantId)
             .OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id).Take(executions)
-            .Select(e => new PlatformExecutionDto(e.Id, e.WorkflowId, e.WorkflowVersion, e.LeadId, e.State, e.CurrentStepId, e.StartedAt, e.FinishedAt, e.Error))
+            .Select(e => new PlatformExecutionDto(e.Id, e.WorkflowId, e.WorkflowVersion, e.LeadId, e.ContactId, e.State, e.CurrentStepId, e.StartedAt, e.FinishedAt, e.Error))
             .ToListAsync(cancellationToken);
         return new TenantAutomationDto(tenantId, workflows, templates, latest);
     }

@@ -6,7 +6,9 @@ using CrmTenancy.Domain.Companies;
 using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Conversations;
 using CrmTenancy.Domain.Customers;
+using CrmTenancy.Domain.EmailTemplates;
 using CrmTenancy.Domain.Leads;
+using CrmTenancy.Domain.Workflows;
 using CrmTenancy.Domain.Tenants;
 using CrmTenancy.Domain.Users;
 using Microsoft.AspNetCore.Identity;
@@ -86,6 +88,8 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
                     AddUsers(db, existing, demo);
                 if (!await db.Set<Lead>().AnyAsync(cancellationToken))
                     AddLeads(db, existing, demo, companyId: null);
+                if (!await db.Set<EmailTemplate>().AnyAsync(cancellationToken))
+                    AddAutomation(db, existing);
                 await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
@@ -114,9 +118,47 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             AddUsers(db, tenant.Id, demo);
             var leads = AddLeads(db, tenant.Id, demo, unit.Id);
             AddCampaign(db, tenant.Id, contact, leads);
+            AddAutomation(db, tenant.Id);
             await RecordCreationsAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Two workflows to look at and try: a customer tagged "check-in" emails each of its contacts and, unless the email
+    /// is opened within three days, tags the customer "needs-call"; a lead tagged "webinar" gets the invitation and is
+    /// moved to nurturing.
+    /// </summary>
+    private static void AddAutomation(CrmDbContext db, Guid tenantId)
+    {
+        var checkIn = EmailTemplate.Create(tenantId, new EmailTemplateContent("Account check-in", "How are things, {{ first_name }}?",
+            "<p>Hello {{ first_name }},</p><p>{{ owner_name }} here from your account team: is everything working for {{ company }}?</p>"
+            + "<p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
+            "Hello {{ first_name }},\n\nIs everything working for {{ company }}?\n\nUnsubscribe: {{ unsubscribe_url }}"));
+        var webinar = EmailTemplate.Create(tenantId, new EmailTemplateContent("Webinar invitation", "{{ first_name }}, join our next webinar",
+            "<p>Hello {{ first_name }}, we saved you a seat.</p><p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
+            "Hello {{ first_name }}, we saved you a seat.\n\nUnsubscribe: {{ unsubscribe_url }}"));
+        db.AddRange(checkIn, webinar);
+        AddWorkflow(db, tenantId, "Key account check-in", new WorkflowDefinition(new WorkflowTrigger(TriggerKind.ContactTagAdded, Tag: "check-in"),
+        [
+            new WorkflowStep("email", StepKind.SendEmail, Next: "opened", TemplateId: checkIn.Id),
+            new WorkflowStep("opened", StepKind.Condition, Condition: new StepCondition(ConditionKind.EmailOpened, EmailStep: "email", WithinHours: 72),
+                Then: "done", Else: "call"),
+            new WorkflowStep("call", StepKind.AddTag, Tag: "needs-call"),
+            new WorkflowStep("done", StepKind.Stop),
+        ]));
+        AddWorkflow(db, tenantId, "Webinar invitation", new WorkflowDefinition(new WorkflowTrigger(TriggerKind.TagAdded, Tag: "webinar"),
+        [
+            new WorkflowStep("invite", StepKind.SendEmail, Next: "nurture", TemplateId: webinar.Id),
+            new WorkflowStep("nurture", StepKind.ChangeLeadStatus, Status: LeadStatus.Nurturing),
+        ]));
+    }
+
+    private static void AddWorkflow(CrmDbContext db, Guid tenantId, string name, WorkflowDefinition definition)
+    {
+        var (workflow, version) = Workflow.Create(tenantId, name, definition, enabled: true);
+        db.Add(workflow);
+        db.Add(version);
     }
 
     /// <summary>Each demo record's "created" entry on the activity timeline, as a command's unit of work writes it.</summary>

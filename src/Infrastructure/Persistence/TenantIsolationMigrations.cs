@@ -29,6 +29,25 @@ public static class TenantIsolationMigrations
         }
     }
 
+    /// <summary>
+    /// Narrows the platform role's read of a table to some of its columns (PostgreSQL column privileges): the role keeps
+    /// its <c>platform_read</c> policy, but a statement naming any other column is refused. For tables whose rows the
+    /// platform must find (which tenants have due work, what operators troubleshoot) but whose secrets and message
+    /// bodies it has no business reading.
+    /// </summary>
+    public static void LimitPlatformReads(this MigrationBuilder migrationBuilder, string table, params string[] columns) =>
+        migrationBuilder.Sql($"""
+            REVOKE SELECT ON {table} FROM {DatabaseConnections.PlatformRole};
+            GRANT SELECT ({string.Join(", ", columns)}) ON {table} TO {DatabaseConnections.PlatformRole};
+            """);
+
+    /// <summary>The reverse of <see cref="LimitPlatformReads"/>: the platform role reads every column again.</summary>
+    public static void RestorePlatformReads(this MigrationBuilder migrationBuilder, string table, params string[] columns) =>
+        migrationBuilder.Sql($"""
+            REVOKE SELECT ({string.Join(", ", columns)}) ON {table} FROM {DatabaseConnections.PlatformRole};
+            GRANT SELECT ON {table} TO {DatabaseConnections.PlatformRole};
+            """);
+
     /// <summary>The reverse of <see cref="EnableTenantIsolation"/>, for a migration's <c>Down</c> (before the table is dropped).</summary>
     public static void DisableTenantIsolation(this MigrationBuilder migrationBuilder, string table) =>
         migrationBuilder.Sql($"""

@@ -105,8 +105,8 @@ public sealed class Workflows : IEndpointGroup
     }
 
     public static Task<PagedResult<ExecutionDto>> ListExecutions(IMediator mediator, CancellationToken cancellationToken,
-        Guid? workflowId = null, Guid? leadId = null, string? state = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
-        mediator.Send(new ListExecutions(workflowId, leadId, QueryEnum.Parse<ExecutionState>(state, nameof(state)), page, pageSize), cancellationToken);
+        Guid? workflowId = null, Guid? leadId = null, Guid? contactId = null, string? state = null, int page = 1, int pageSize = Paging.DefaultPageSize) =>
+        mediator.Send(new ListExecutions(workflowId, leadId, QueryEnum.Parse<ExecutionState>(state, nameof(state)), page, pageSize, contactId), cancellationToken);
 
     public static Task<IResult> GetExecution(Guid id, IMediator mediator, HttpContext context) =>
         Resources.Read(mediator, context, new GetExecution(id));

@@ -159,6 +159,96 @@ public sealed partial class WorkflowTests(ApiFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_tag_added_to_a_customer_starts_a_contact_workflow_for_each_of_its_contacts_and_nowhere_else()
+    {
+        var template = await TemplateAsync(Admin);
+        var created = await CreateAsync(Admin, new
+        {
+            name = "Contacts", enabled = true, trigger = new { kind = "contactTagAdded", tag = "vip" },
+            steps = new object[]
+            {
+                new { id = "welcome", kind = "sendEmail", templateId = template, next = "title" },
+                new { id = "title", kind = "condition", condition = new { kind = "field", field = "title", @operator = "equals", value = "CTO" }, then = "tag", @else = "done" },
+                new { id = "tag", kind = "addTag", tag = "technical" },
+                new { id = "done", kind = "stop" },
+            },
+        });
+        Assert.Equal("contactTagAdded", created.GetProperty("definition").GetProperty("trigger").GetProperty("kind").GetString());
+        using var customer = await Admin.PostAsJsonAsync("/api/customers", new { name = "Analytical Engines" });
+        var customerId = (await Json(customer)).GetProperty("id").GetString();
+        using var cto = await Admin.PostAsJsonAsync("/api/contacts", new { firstName = "Charles", lastName = "Babbage", email = "charles@example.com", title = "CTO", customerId });
+        var ctoId = (await Json(cto)).GetProperty("id").GetString();
+        using var noEmail = await Admin.PostAsJsonAsync("/api/contacts", new { firstName = "Mary", lastName = "Somerville", customerId });
+        var noEmailId = (await Json(noEmail)).GetProperty("id").GetString();
+
+        // Tenant B tags its own customer "vip": A's contact workflow does not start.
+        var (_, adminB) = await UserAsync(TenantB, "automation@b.example", UserRole.TenantAdmin);
+        using (adminB)
+        {
+            using var other = await adminB.PostAsJsonAsync("/api/customers", new { name = "Difference Engines" });
+            var otherId = (await Json(other)).GetProperty("id").GetString();
+            using (await adminB.PostAsJsonAsync("/api/contacts", new { firstName = "Other", lastName = "Person", email = "other@example.com", customerId = otherId }))
+            using (var tagged = await adminB.PostAsJsonAsync($"/api/customers/{otherId}/tags", new { tags = new[] { "vip" } }))
+                Assert.True(tagged.IsSuccessStatusCode);
+            await RunAsync();
+            Assert.Empty((await Json(await Admin.GetAsync("/api/workflow-executions"))).GetProperty("items").EnumerateArray());
+            Assert.Null(Factory.LatestMailTo("other@example.com"));
+        }
+
+        using (var tagged = await Admin.PostAsJsonAsync($"/api/customers/{customerId}/tags", new { tags = new[] { "vip" } }))
+            Assert.True(tagged.IsSuccessStatusCode, await tagged.Content.ReadAsStringAsync());
+        await RunAsync();
+
+        Assert.Contains("Subject: Welcome, Charles", Factory.LatestMailTo("charles@example.com"), StringComparison.Ordinal);
+        var executions = (await Json(await Admin.GetAsync("/api/workflow-executions"))).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, executions.Count);
+        Assert.All(executions, e => Assert.Equal((JsonValueKind.Null, "completed"), (e.GetProperty("leadId").ValueKind, e.GetProperty("state").GetString())));
+        var forCto = Assert.Single((await Json(await Admin.GetAsync($"/api/workflow-executions?contactId={ctoId}"))).GetProperty("items").EnumerateArray());
+        var steps = (await Json(await Admin.GetAsync($"/api/workflow-executions/{forCto.GetProperty("id").GetString()}"))).GetProperty("steps");
+        Assert.Equal(new[] { "welcome", "title", "tag" }, steps.EnumerateArray().Select(s => s.GetProperty("stepId").GetString()!).ToArray());
+        var skipped = Assert.Single((await Json(await Admin.GetAsync($"/api/workflow-executions?contactId={noEmailId}"))).GetProperty("items").EnumerateArray());
+        var skippedSteps = (await Json(await Admin.GetAsync($"/api/workflow-executions/{skipped.GetProperty("id").GetString()}"))).GetProperty("steps");
+        Assert.Contains("no email address", skippedSteps[0].GetProperty("result").GetString(), StringComparison.Ordinal);
+        // The tag step tags the contact's customer, which carries its contacts' tags.
+        var tags = (await Json(await Admin.GetAsync($"/api/customers/{customerId}"))).GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Equal(new[] { "technical", "vip" }, tags.Order().ToArray());
+
+        // A contact has no lead status and no lead fields: such workflows are refused at save, naming the step.
+        using var status = await Admin.PostAsJsonAsync("/api/workflows", new
+        {
+            name = "Bad", enabled = true, trigger = new { kind = "contactTagAdded", tag = "vip" },
+            steps = new object[] { new { id = "move", kind = "changeLeadStatus", status = "engaged" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, status.StatusCode);
+        Assert.Contains("steps[0].kind", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_workflows_that_would_start_each_other_for_ever_are_refused_together()
+    {
+        static object MovesTo(string name, string on, string to, bool enabled) => new
+        {
+            name, enabled, trigger = new { kind = "leadStatusChanged", status = on },
+            steps = new object[] { new { id = "move", kind = "changeLeadStatus", status = to } },
+        };
+        await CreateAsync(Admin, MovesTo("Engaged to nurturing", "engaged", "nurturing", enabled: true));
+        using (var loop = await Admin.PostAsJsonAsync("/api/workflows", MovesTo("Nurturing to engaged", "nurturing", "engaged", enabled: true)))
+        {
+            var problem = await AssertProblemAsync(loop, HttpStatusCode.Conflict, "workflow-loop");
+            Assert.Contains("Nurturing to engaged -> Engaged to nurturing -> Nurturing to engaged", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(1, (await Json(await Admin.GetAsync("/api/workflows"))).GetProperty("totalCount").GetInt32());
+
+        // Saved off, it may be kept; turned on, it is refused and stays off.
+        var off = (await CreateAsync(Admin, MovesTo("Nurturing to engaged", "nurturing", "engaged", enabled: false))).GetProperty("id").GetString();
+        using (var on = await Admin.PostAsync($"/api/workflows/{off}/on", null))
+            await AssertProblemAsync(on, HttpStatusCode.Conflict, "workflow-loop");
+        Assert.False((await Json(await Admin.GetAsync($"/api/workflows/{off}"))).GetProperty("enabled").GetBoolean());
+        // A move that stays where the lead is starts nothing again: no loop.
+        await CreateAsync(Admin, MovesTo("Stay engaged", "engaged", "engaged", enabled: true));
+    }
+
+    [Fact]
     public async Task Editing_a_workflow_is_a_new_version_and_a_running_execution_finishes_on_its_own()
     {
         var template = await TemplateAsync(Admin);
@@ -189,7 +279,12 @@ public sealed partial class WorkflowTests(ApiFactory factory) : ApiTest(factory)
         using (var running = await Admin.DeleteAsync($"/api/workflows/{id}"))
             await AssertProblemAsync(running, HttpStatusCode.Conflict, "workflow-running");
         using (var cancelled = await Admin.PostAsync($"/api/workflow-executions/{execution.GetProperty("id").GetString()}/cancel", null))
-            Assert.Equal("cancelled", (await Json(cancelled)).GetProperty("execution").GetProperty("state").GetString());
+        {
+            var details = await Json(cancelled);
+            Assert.Equal("cancelled", details.GetProperty("execution").GetProperty("state").GetString());
+            // The step it waited on reads as cancelled at once, not pending until it comes due.
+            Assert.Equal("cancelled", details.GetProperty("steps").EnumerateArray().Last().GetProperty("state").GetString());
+        }
         using (var templateInUse = await Admin.DeleteAsync($"/api/email-templates/{template}"))
             Assert.Equal(HttpStatusCode.NoContent, templateInUse.StatusCode);
         using (var deleted = await Admin.DeleteAsync($"/api/workflows/{id}"))

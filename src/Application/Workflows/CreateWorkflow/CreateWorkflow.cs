@@ -24,6 +24,7 @@ public sealed class CreateWorkflowHandler(
         var definition = request.ToDefinition();
         await definition.EnsureTemplatesAsync(templates, tenant, cancellationToken);
         var (workflow, version) = Workflow.Create(tenant.TenantId, request.Name, definition, request.Enabled);
+        await workflow.EnsureNoLoopAsync(workflows, tenant, cancellationToken);
         workflows.Add(workflow);
         versions.Add(version);
         return workflow.Id;

@@ -6,7 +6,10 @@ using MediatR;
 
 namespace CrmTenancy.Application.Workflows.GetExecution;
 
-/// <summary>One execution and its steps: state, due time, attempts, result and error of each.</summary>
+/// <summary>
+/// One execution and its steps: state, due time, attempts, result and error of each. The pending step of a cancelled
+/// execution reads as cancelled at once: it never runs, though the runner marks its row only when it comes due.
+/// </summary>
 public sealed record GetExecution(Guid Id) : IQuery<ExecutionDetails>;
 
 public sealed class GetExecutionHandler(IReadRepository<WorkflowExecution> executions, IReadRepository<WorkflowStepRun> runs, ITenantContext tenant)
@@ -16,6 +19,8 @@ public sealed class GetExecutionHandler(IReadRepository<WorkflowExecution> execu
     {
         var execution = await executions.GetDtoAsync<WorkflowExecution, ExecutionDto>(tenant, request.Id, cancellationToken);
         var steps = await runs.ProjectListAsync<StepRunDto>(new StepRunsOfExecutionSpecification(tenant, execution.Id), cancellationToken);
+        if (execution.State == ExecutionState.Cancelled)
+            steps = [.. steps.Select(s => s.State == StepRunState.Pending ? s with { State = StepRunState.Cancelled, CompletedAt = execution.FinishedAt } : s)];
         return new ExecutionDetails(execution, steps);
     }
 }

@@ -19,7 +19,7 @@ public sealed record PlatformWorkflowDto(Guid Id, string Name, bool Enabled, int
 public sealed record PlatformTemplateDto(Guid Id, string Name, string Subject, string HtmlBody, string TextBody, DateTimeOffset? UpdatedAt);
 
 public sealed record PlatformExecutionDto(
-    Guid Id, Guid WorkflowId, int WorkflowVersion, Guid LeadId, ExecutionState State, string? CurrentStepId, DateTimeOffset StartedAt,
+    Guid Id, Guid WorkflowId, int WorkflowVersion, Guid? LeadId, Guid? ContactId, ExecutionState State, string? CurrentStepId, DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt, string? Error);
 
 public sealed record TenantAutomationDto(

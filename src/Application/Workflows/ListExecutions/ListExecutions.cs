@@ -9,8 +9,9 @@ using MediatR;
 
 namespace CrmTenancy.Application.Workflows.ListExecutions;
 
-/// <summary>Executions, the latest first, optionally of one workflow, one lead, in one state.</summary>
-public sealed record ListExecutions(Guid? WorkflowId = null, Guid? LeadId = null, ExecutionState? State = null, int Page = 1, int PageSize = Paging.DefaultPageSize)
+/// <summary>Executions, the latest first, optionally of one workflow, one lead or contact, in one state.</summary>
+public sealed record ListExecutions(
+    Guid? WorkflowId = null, Guid? LeadId = null, ExecutionState? State = null, int Page = 1, int PageSize = Paging.DefaultPageSize, Guid? ContactId = null)
     : IQuery<PagedResult<ExecutionDto>>, IPagedQuery;
 
 public sealed class ListExecutionsValidator : AbstractValidator<ListExecutions>
@@ -26,6 +27,8 @@ public sealed class ExecutionListSpecification : TenantSpecification<WorkflowExe
             Query.Where(e => e.WorkflowId == workflow);
         if (filter.LeadId is { } lead)
             Query.Where(e => e.LeadId == lead);
+        if (filter.ContactId is { } contact)
+            Query.Where(e => e.ContactId == contact);
         if (filter.State is { } state)
             Query.Where(e => e.State == state);
         Query.OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id).Page(filter.Page, filter.PageSize).AsNoTracking();

@@ -15,7 +15,10 @@ public sealed class SwitchWorkflowHandler(IRepository<Workflow> workflows, ITena
     {
         var workflow = await workflows.LoadForChangeAsync(tenant, request.Id, request.ExpectedVersion, cancellationToken);
         if (request.On)
+        {
             workflow.TurnOn();
+            await workflow.EnsureNoLoopAsync(workflows, tenant, cancellationToken);
+        }
         else
             workflow.TurnOff();
         return Unit.Value;

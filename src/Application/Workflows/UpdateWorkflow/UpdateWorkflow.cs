@@ -42,6 +42,7 @@ public sealed class UpdateWorkflowHandler(
             workflow.TurnOn();
         else
             workflow.TurnOff();
+        await workflow.EnsureNoLoopAsync(workflows, tenant, cancellationToken);
         return Unit.Value;
     }
 }

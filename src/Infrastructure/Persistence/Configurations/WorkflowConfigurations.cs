@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Workflows;
+using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Leads;
 using CrmTenancy.Domain.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -70,10 +71,12 @@ public sealed class WorkflowVersionConfiguration : IEntityTypeConfiguration<Work
 public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<WorkflowExecution>, IDeclaresConflicts
 {
     public const string TriggerIndex = "ix_workflow_executions_trigger";
+    public const string ContactTriggerIndex = "ix_workflow_executions_contact_trigger";
 
     public static IReadOnlyDictionary<string, Conflict> Conflicts { get; } = new Dictionary<string, Conflict>
     {
         [TriggerIndex] = WorkflowConflicts.DuplicateExecution,
+        [ContactTriggerIndex] = WorkflowConflicts.DuplicateExecution,
     };
 
     public void Configure(EntityTypeBuilder<WorkflowExecution> builder)
@@ -88,9 +91,15 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
             .OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Lead>().WithMany().HasForeignKey(e => new { e.TenantId, e.LeadId })
             .HasPrincipalKey(l => new { l.TenantId, l.Id }).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Contact>().WithMany().HasForeignKey(e => new { e.TenantId, e.ContactId })
+            .HasPrincipalKey(c => new { c.TenantId, c.Id }).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.TenantId, e.WorkflowId, e.LeadId, e.TriggerEventId }, TriggerIndex).IsUnique();
+        builder.HasIndex(e => new { e.TenantId, e.WorkflowId, e.ContactId, e.TriggerEventId }, ContactTriggerIndex).IsUnique();
         builder.HasIndex(e => new { e.TenantId, e.StartedAt });
         builder.HasIndex(e => new { e.TenantId, e.LeadId });
+        builder.HasIndex(e => new { e.TenantId, e.ContactId });
+        // One person: a lead or a contact, never both, never neither.
+        builder.ToTable(t => t.HasCheckConstraint("ck_workflow_executions_one_person", "num_nonnulls(lead_id, contact_id) = 1"));
         builder.HasIndex(e => new { e.TenantId, e.WorkflowId, e.State });
     }
 }

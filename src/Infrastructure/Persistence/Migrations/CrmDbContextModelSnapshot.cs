@@ -1878,6 +1878,10 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1901,7 +1905,7 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
-                    b.Property<Guid>("LeadId")
+                    b.Property<Guid?>("LeadId")
                         .HasColumnType("uuid")
                         .HasColumnName("lead_id");
 
@@ -1955,6 +1959,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasAlternateKey("TenantId", "Id")
                         .HasName("ak_workflow_executions_tenant_id_id");
 
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_workflow_executions_tenant_id_contact_id");
+
                     b.HasIndex("TenantId", "LeadId")
                         .HasDatabaseName("ix_workflow_executions_tenant_id_lead_id");
 
@@ -1967,11 +1974,18 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.HasIndex("TenantId", "WorkflowId", "WorkflowVersion")
                         .HasDatabaseName("ix_workflow_executions_tenant_id_workflow_id_workflow_version");
 
+                    b.HasIndex(new[] { "TenantId", "WorkflowId", "ContactId", "TriggerEventId" }, "ix_workflow_executions_contact_trigger")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_executions_contact_trigger");
+
                     b.HasIndex(new[] { "TenantId", "WorkflowId", "LeadId", "TriggerEventId" }, "ix_workflow_executions_trigger")
                         .IsUnique()
                         .HasDatabaseName("ix_workflow_executions_trigger");
 
-                    b.ToTable("workflow_executions", (string)null);
+                    b.ToTable("workflow_executions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_workflow_executions_one_person", "num_nonnulls(lead_id, contact_id) = 1");
+                        });
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Workflows.WorkflowStepRun", b =>
@@ -2984,12 +2998,18 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_workflow_executions_tenants_tenant_id");
 
+                    b.HasOne("CrmTenancy.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_workflow_executions_contacts_tenant_id_contact_id");
+
                     b.HasOne("CrmTenancy.Domain.Leads.Lead", null)
                         .WithMany()
                         .HasForeignKey("TenantId", "LeadId")
                         .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_workflow_executions_leads_tenant_id_lead_id");
 
                     b.HasOne("CrmTenancy.Domain.Workflows.WorkflowVersion", null)

@@ -49,6 +49,23 @@ public sealed class WorkflowDefinitionTests
         Assert.Contains(Problems(new WorkflowStep("x", StepKind.Stop), new WorkflowStep("x", StepKind.Stop)), p => p.Field == "steps[1].id");
     }
 
+    [Fact]
+    public void A_contact_workflow_has_no_lead_status_step_and_compares_only_contact_fields()
+    {
+        var contactTagged = new WorkflowTrigger(TriggerKind.ContactTagAdded, Tag: "vip");
+        Assert.True(new WorkflowDefinition(contactTagged, [new WorkflowStep("t", StepKind.AddTag, Tag: "welcomed")]).ForContacts);
+        Assert.Contains(new WorkflowDefinition(contactTagged, [new WorkflowStep("m", StepKind.ChangeLeadStatus, Status: LeadStatus.Engaged)]).Problems(),
+            p => p.Field == "steps[0].kind");
+        static WorkflowStep Compare(string field) => new("c", StepKind.Condition,
+            Condition: new StepCondition(ConditionKind.Field, Field: field, Operator: CompareOperator.Equals, Value: "x"), Then: "s", Else: "s");
+        var stop = new WorkflowStep("s", StepKind.Stop);
+        Assert.Contains(new WorkflowDefinition(contactTagged, [Compare("status"), stop]).Problems(), p => p.Field == "steps[0].condition.field");
+        Assert.Empty(new WorkflowDefinition(contactTagged, [Compare("title"), stop]).Problems());
+        Assert.Contains(new WorkflowDefinition(Captured, [Compare("title"), stop]).Problems(), p => p.Field == "steps[0].condition.field");
+        Assert.Contains(new WorkflowDefinition(new WorkflowTrigger(TriggerKind.ContactTagAdded), [stop]).Problems(), p => p.Field == "trigger.tag");
+        Assert.Contains(new WorkflowDefinition(contactTagged, [new WorkflowStep("t", StepKind.AddTag, Tag: "VIP")]).Problems(), p => p.Field == "steps[0].tag");
+    }
+
     [Theory]
     [InlineData("https://hooks.example.com/x", true)]
     [InlineData("http://127.0.0.1:5000/hook", true)]
