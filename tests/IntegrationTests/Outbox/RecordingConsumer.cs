@@ -36,6 +36,9 @@ public sealed class RecordingConsumer(DeliveryLog log, ITenantContext tenant, IR
         var customer = await customers.FirstOrDefaultAsync(
             new Application.Common.Specifications.ByIdSpecification<Customer>(tenant, integrationEvent.CustomerId), cancellationToken);
         customer?.AddTags([Tag]);
+        // A tag is an integration event of its own (it may start a contact workflow); these tests count only the
+        // events they make, so the consumer's change raises none.
+        customer?.ClearDomainEvents();
         if (log.FailuresToCome > 0)
         {
             log.FailuresToCome--;
