@@ -30,8 +30,8 @@ MEMBER=$(psql "$DB" -c "select id from users where tenant_id = '$TA' order by cr
 if [[ "$(psql "$DB" -c "select count(*) from activities where tenant_id = '$TA'")" -lt 1000000 ]]; then
   echo "generating: acme 100,000 customers, 100,000 leads, 1,000,000 activities; 100 small tenants"
   # Owners: every tenth record belongs to the demo user (the member of the owner-only run), the rest to no one.
-  psql "$DB" -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix)
-          select gen_random_uuid(), 'Small '||g, 'small-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-' from generate_series(1, 100) g" \
+  psql "$DB" -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix, plan_code)
+          select gen_random_uuid(), 'Small '||g, 'small-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-', 'enterprise' from generate_series(1, 100) g" \
     -c "create temp table sizes as select '$TA'::uuid as tenant_id, 100000 as records, 1000000 as activities
           union all select id, 100, 1000 from tenants where slug like 'small-%';
         insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, owner_id, assignee_id, created_at, version)

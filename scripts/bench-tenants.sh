@@ -40,8 +40,8 @@ for n in $COUNTS; do
   if [[ "$(psql "$db" -c "select count(*) from tenants")" -lt "$n" ]]; then
     # The owner bypasses row-level security only without FORCE; the bulk insert is the owner's, outside any request.
     psql "$db" -c "alter table customers no force row level security" \
-      -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix)
-          select gen_random_uuid(), 'Tenant '||g, 'tenant-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-'
+      -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix, plan_code)
+          select gen_random_uuid(), 'Tenant '||g, 'tenant-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-', 'enterprise'
           from generate_series(1, $n - (select count(*) from tenants)) g" \
       -c "drop index ix_customers_search_text_trgm" \
       -c "insert into customers (id, tenant_id, name, email, company_name, status, source, tags, total_revenue, created_at, version)

@@ -24,8 +24,8 @@ psql postgres -c "drop database if exists $DB" -c "create database $DB"
 Workflows__RunnerPollMilliseconds=0 bench_start_api "$DB" http://127.0.0.1:5085 /tmp/crm-workflows-seed.log
 bench_stop_api
 SMALL=$((TENANTS - $(psql "$DB" -c "select count(*) from tenants")))
-psql "$DB" -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix)
-        select gen_random_uuid(), 'Workflow tenant '||g, 'wf-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-'
+psql "$DB" -c "insert into tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix, plan_code)
+        select gen_random_uuid(), 'Workflow tenant '||g, 'wf-'||g, 'Active', now(), 1, 'Shared', 0, false, 'ct-'||substr(md5(random()::text), 1, 8)||'-', 'enterprise'
         from generate_series(1, greatest($SMALL, 0)) g" \
   -c "insert into workflows (id, tenant_id, name, normalized_name, enabled, definition_version, definition, trigger_kind, template_ids, webhook_secret, created_at, version)
         select gen_random_uuid(), t.id, 'Bench', 'BENCH', true, 1,

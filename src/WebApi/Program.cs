@@ -31,6 +31,7 @@ builder.Services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
         cookie.SlidingExpiration = false;
     });
 builder.Services.AddSignInRateLimits(builder.Configuration);
+builder.Services.AddTenantRateLimits();
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "crm.antiforgery";
@@ -61,6 +62,7 @@ app.Use(Connect.ReadProtocolForm);
 ApiAuthentication.Use(app);
 app.UseMiddleware<TenantResolutionMiddleware>();
 // After authentication: a limit may be per caller (lead capture is per client), not only per address.
+app.UseMiddleware<TenantRateLimits.Lookup>();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyKeys>();

@@ -87,8 +87,8 @@ public sealed class RunnerKillTests
             BatchCommands =
             {
                 new($"""
-                    INSERT INTO tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix)
-                    VALUES ('{tenant}', 'Killed runner', 'killed-runner', 'Active', now(), 1, 'Shared', 0, false, 'ct-k1lledrn-')
+                    INSERT INTO tenants (id, name, slug, status, created_at, version, record_visibility, outbox_sequence, passwordless_sign_in, tag_prefix, plan_code)
+                    VALUES ('{tenant}', 'Killed runner', 'killed-runner', 'Active', now(), 1, 'Shared', 0, false, 'ct-k1lledrn-', 'enterprise')
                     """),
                 new($"""
                     INSERT INTO email_templates (id, tenant_id, name, normalized_name, subject, html_body, text_body, version, created_at)

@@ -53,6 +53,7 @@ public sealed class PersistenceFixture : IAsyncLifetime
         // A consumer of the outbox for its tests (Outbox/), recording what it was given.
         services.AddSingleton<Outbox.DeliveryLog>();
         services.AddTransient<IIntegrationEventConsumer<CustomerCreated>, Outbox.RecordingConsumer>();
+        services.AddTransient<IIntegrationEventConsumer<CustomerStatusChanged>, Outbox.RecordingStatusConsumer>();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         User.Actor.Returns("user:integration");
     }

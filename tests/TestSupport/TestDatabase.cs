@@ -47,7 +47,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public CrmDbContext Owner() =>
         new(new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(ConnectionString).Options);
 
-    /// <summary>Empties every table but the migrations history (Respawn, PostgreSQL adapter; the table graph is read once).</summary>
+    /// <summary>Empties every table but the migrations history and the plan catalogue (Respawn, PostgreSQL adapter; the table graph is read once).</summary>
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -56,7 +56,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = [NpgsqlSetup.MigrationsHistoryTable],
+            // The plan catalogue is seeded by its migration, like the schema itself.
+            TablesToIgnore = [NpgsqlSetup.MigrationsHistoryTable, "plans", "plan_limits"],
             WithReseed = true,
         });
         await _respawner.ResetAsync(connection);

@@ -23,6 +23,8 @@ public static class TestTenants
     public static async Task<TestTenant> AddAsync(CrmDbContext db, string slug, params string[] scopes)
     {
         var tenant = Tenant.Create($"Tenant {slug}", slug);
+        // Unlimited, so that tests of other things never meet a plan limit; the plan tests choose theirs.
+        tenant.ChangePlan(Domain.Plans.Plan.Enterprise);
         var secret = ClientSecretHasher.GenerateSecret();
         var clientId = $"{slug}-client";
         db.Tenants.Add(tenant);

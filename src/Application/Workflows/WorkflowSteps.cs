@@ -11,6 +11,7 @@ using CrmTenancy.Domain.Contacts;
 using CrmTenancy.Domain.Customers;
 using CrmTenancy.Domain.EmailTemplates;
 using CrmTenancy.Domain.Leads;
+using CrmTenancy.Domain.Plans;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.Domain.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ public sealed class WorkflowSteps(
     IRepository<Lead> leads, IReadRepository<Contact> contacts, IRepository<Customer> customers, IReadRepository<EmailTemplate> templates, IRepository<AutomationDelivery> deliveries,
     IReadRepository<EmailSuppression> suppressions, IReadRepository<Domain.Workflows.AutomationSettings> settings, IReadRepository<User> users,
     IReadRepository<Workflow> workflows, Recipients recipients, ITemplateEngine engine, WorkflowDefinitions definitions, ITenantContext tenant,
-    TimeProvider clock)
+    IPlanUsage usage, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -171,6 +172,9 @@ public sealed class WorkflowSteps(
         if (await suppressions.AnyAsync(new SuppressedSpecification(tenant, email), cancellationToken))
             return new Outcome("Skipped: the address unsubscribed.", step.Next, now);
         var rendered = engine.Render(template.Subject, template.HtmlBody, template.TextBody, await recipients.MergeValuesAsync(person.Recipient, cancellationToken));
+        // The plan's emails per month, taken under the counter's lock: a step past the limit fails and sends nothing.
+        if (!await usage.TryUseThisMonthAsync(PlanResources.EmailsPerMonth, 1, cancellationToken))
+            throw new PermanentStepFailure($"The plan's {PlanResources.Describe(PlanResources.EmailsPerMonth)} are used up; the email was not sent.");
         var channel = await ChannelAsync(cancellationToken);
         deliveries.Add(AutomationDelivery.Email(run, person.Lead?.Id, channel, email, rendered.Subject, rendered.TextBody, rendered.HtmlBody, now));
         return new Outcome($"Email '{template.Name}' queued to {email} ({channel}).", step.Next, now);

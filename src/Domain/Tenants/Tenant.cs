@@ -28,6 +28,11 @@ public sealed partial class Tenant : AggregateRoot
     public string Name { get; private set; }
     public string Slug { get; private set; }
     public TenantStatus Status { get; private set; }
+    /// <summary>Why operators suspended the tenant: shown to its administrators when they try to sign in.</summary>
+    public string? SuspensionReason { get; private set; }
+    public DateTimeOffset? SuspendedAt { get; private set; }
+    /// <summary>The plan whose limits bind the tenant (<see cref="Plans.Plan"/>); a new tenant starts on Free.</summary>
+    public string PlanCode { get; private set; } = Plans.Plan.Free;
     /// <summary>
     /// What every tag the product writes to the shared email platform starts with (<see cref="Tenants.TagPrefix"/>):
     /// random, unique, and never changed, so the platform's contacts and tags are told apart by tenant.
@@ -75,10 +80,15 @@ public sealed partial class Tenant : AggregateRoot
         (FollowUpAfterDays, TopRevenuePercent, CheckInWithinDays) = (valid.FollowUpAfterDays, valid.TopRevenuePercent, valid.CheckInWithinDays);
     }
 
-    public void Suspend()
+    public const int SuspensionReasonMaxLength = 500;
+
+    /// <summary>Stops every sign-in, refresh, token and request of the tenant; its data stays as it is.</summary>
+    public void Suspend(string reason, DateTimeOffset now)
     {
         if (Status == TenantStatus.Suspended)
             throw new DomainRuleException("tenant-already-suspended", "The tenant is already suspended.");
+        SuspensionReason = Guard.Required(reason, SuspensionReasonMaxLength, "reason");
+        SuspendedAt = now;
         Status = TenantStatus.Suspended;
     }
 
@@ -87,6 +97,17 @@ public sealed partial class Tenant : AggregateRoot
         if (Status == TenantStatus.Active)
             throw new DomainRuleException("tenant-already-active", "The tenant is already active.");
         Status = TenantStatus.Active;
+        SuspensionReason = null;
+        SuspendedAt = null;
     }
+
+    /// <summary>
+    /// Moves the tenant to another plan. A plan below the current usage is allowed: what is there stays, and creates
+    /// of that kind are refused until the usage is under the new limit.
+    /// </summary>
+    public void ChangePlan(string planCode) =>
+        PlanCode = string.IsNullOrWhiteSpace(planCode) || planCode.Length > Plans.Plan.CodeMaxLength
+            ? throw new DomainRuleException("plan-invalid", "A plan code is required.")
+            : planCode;
 
 }

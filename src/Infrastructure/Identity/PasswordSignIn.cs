@@ -6,8 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrmTenancy.Infrastructure.Identity;
 
-/// <summary>Who a sign-in proved to be: the account, its tenant (none for a platform operator) and its security stamp.</summary>
-public sealed record SignedInAccount(Guid Id, Guid? TenantId, string SecurityStamp);
+/// <summary>
+/// Who a sign-in proved to be: the account, its tenant (none for a platform operator) and its security stamp; when the
+/// tenant is suspended, the suspension instead (the password was right, but no session starts).
+/// </summary>
+public sealed record SignedInAccount(Guid Id, Guid? TenantId, string SecurityStamp, TenantSuspension? Suspension = null);
+
+/// <summary>The suspension a right password met: its reason is for the tenant's administrators.</summary>
+public sealed record TenantSuspension(bool ToAdministrator, string Reason);
 
 /// <summary>
 /// The login page's password check: an organisation's user (the organisation named by its slug), or a platform operator
@@ -31,10 +37,13 @@ public sealed class PasswordSignIn(
             {
                 signedIn = await CheckAsync(operators, email, password, a => new(a.Id, null, a.SecurityStamp));
             }
-            else if (await lookups.ActiveTenantBySlugAsync(organisation, cancellationToken) is { } tenantId)
+            else if (await lookups.TenantBySlugAsync(organisation, cancellationToken) is { } found)
             {
-                tenant.Resolve(tenantId);
-                signedIn = await CheckAsync(users, email, password, u => new(u.Id, u.TenantId, u.SecurityStamp));
+                tenant.Resolve(found.Id);
+                signedIn = found.SuspensionReason is not { } reason
+                    ? await CheckAsync(users, email, password, u => new(u.Id, u.TenantId, u.SecurityStamp))
+                    : await CheckAsync(users, email, password,
+                        u => new(u.Id, u.TenantId, u.SecurityStamp, new TenantSuspension(u.Role == UserRole.TenantAdmin, reason)), recordSignIn: false);
             }
             else
             {
@@ -56,7 +65,8 @@ public sealed class PasswordSignIn(
         }
     }
 
-    private async Task<SignedInAccount?> CheckAsync<TAccount>(UserManager<TAccount> manager, string email, string password, Func<TAccount, SignedInAccount> describe)
+    private async Task<SignedInAccount?> CheckAsync<TAccount>(
+        UserManager<TAccount> manager, string email, string password, Func<TAccount, SignedInAccount> describe, bool recordSignIn = true)
         where TAccount : Account
     {
         var account = await manager.FindByEmailAsync(email);
@@ -79,7 +89,8 @@ public sealed class PasswordSignIn(
         if (!account.IsActive)
             return null;
         await manager.ResetAccessFailedCountAsync(account);
-        account.RecordSignIn(clock.GetUtcNow());
+        if (recordSignIn)
+            account.RecordSignIn(clock.GetUtcNow());
         return describe(account);
     }
 }

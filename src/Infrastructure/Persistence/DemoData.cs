@@ -95,6 +95,7 @@ public sealed class DemoData(DbContexts contexts, TimeProvider clock)
             }
 
             var tenant = Tenant.Create(demo.Name, demo.Slug);
+            tenant.ChangePlan(Domain.Plans.Plan.Professional);
             tenantContext.Resolve(tenant.Id);
             db.Tenants.Add(tenant);
             db.OAuthClients.Add(Identity.Server.CrmApplication.CreateConfidential(

@@ -105,6 +105,8 @@ public sealed class UnitOfWork(
                     ? new PreconditionFailedException(resource)
                     : new ConflictException(ConflictException.ConcurrentUpdate, $"The {resource.ToLowerInvariant()} was changed at the same time by another request; retry.");
             }
+            case DbUpdateException or PostgresException when Plans.PlanLimitFailures.From(exception) is { } limit:
+                return limit;
             case DbUpdateException { InnerException: PostgresException postgres } when ConflictFor(postgres) is { } conflict:
                 return conflict;
             case PostgresException postgres when ConflictFor(postgres) is { } conflict:

@@ -24,6 +24,7 @@ namespace CrmTenancy.WebApi.Endpoints;
 public sealed class Account : IEndpointGroup
 {
     public const string SignInFailed = "The organisation, email or password is not right, or the account is locked for a while. Try again.";
+    public const string SuspendedForMembers = "Your organisation's access is suspended. Your administrator can tell you more.";
     private const int MaxField = 256;
 
     public static void Map(IEndpointRouteBuilder app)
@@ -56,6 +57,11 @@ public sealed class Account : IEndpointGroup
         var signedIn = email is null || password is null ? null : await passwords.SignInAsync(organisation, email, password, context.RequestAborted);
         if (signedIn is null)
             return LoginForm(context, antiforgery, returnUrl, organisation, email, SignInFailed, StatusCodes.Status400BadRequest);
+        // The right password of a suspended organisation: its administrators learn why, its members that it is.
+        if (signedIn.Suspension is { } suspension)
+            return LoginForm(context, antiforgery, returnUrl, organisation, email, suspension.ToAdministrator
+                ? $"Your organisation is suspended: {suspension.Reason} Until the platform lifts the suspension, nobody can sign in."
+                : SuspendedForMembers, StatusCodes.Status403Forbidden);
         return await StartSessionAsync(context, signedIn, returnUrl, clock);
     }
 

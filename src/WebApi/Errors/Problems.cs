@@ -33,6 +33,8 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition Failed", "stale-etag", stale.Message),
             TenantRequiredException tenant => Problem(StatusCodes.Status403Forbidden, "Forbidden", "tenant-required", tenant.Message),
             ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", forbidden.Message),
+            PlanLimitExceededException limit => PlanLimitProblem(limit),
+            _ when Infrastructure.Plans.PlanLimitFailures.From(exception) is { } limit => PlanLimitProblem(limit),
             InvalidOperationException framing when IsMalformedFraming(framing) => Problem(StatusCodes.Status400BadRequest, "Bad Request",
                 "bad-request", "The request's framing is malformed (for example a control character in a chunked body's trailer)."),
             _ when DatabaseFailures.IsUnavailable(exception) => Unavailable(context, exception),
@@ -65,6 +67,17 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
         });
         return Problem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "database-unavailable",
             $"The database is not available at the moment; retry in {RetryAfterSeconds} seconds.");
+    }
+
+    /// <summary>403 <c>plan-limit</c>: which limit, on which plan, and how much of it is in use.</summary>
+    private static ProblemDetails PlanLimitProblem(PlanLimitExceededException limit)
+    {
+        var problem = Problem(StatusCodes.Status403Forbidden, "Plan limit reached", "plan-limit", limit.Message);
+        problem.Extensions["limit"] = limit.Resource;
+        problem.Extensions["plan"] = limit.Plan;
+        problem.Extensions["maximum"] = limit.Limit;
+        problem.Extensions["usage"] = limit.Used;
+        return problem;
     }
 
     private static ProblemDetails ValidationProblem(ValidationException exception)

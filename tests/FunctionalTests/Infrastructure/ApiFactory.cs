@@ -248,6 +248,13 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
         return (user, await Factory.ClientForAsync(user));
     }
 
+    /// <summary>A platform operator's client: a tenantless confidential client with platform.admin, and its token.</summary>
+    protected async Task<HttpClient> PlatformOperatorAsync(string clientId = "platform-operator")
+    {
+        var (id, secret) = await OAuthProtocol.AddPlatformClientAsync(Factory, clientId);
+        return OAuthProtocol.Bearer(Factory, await Factory.TokenAsync(id, secret));
+    }
+
     /// <summary>An HTTP client without a token.</summary>
     protected HttpClient Anonymous() => Factory.CreateClient();
 

@@ -180,7 +180,7 @@ public sealed class TeamTests(ApiFactory factory) : ApiTest(factory)
         await using (var db = Factory.Database.Owner())
         {
             var tenant = await db.Tenants.SingleAsync(t => t.Id == TenantA.Id, TestContext.Current.CancellationToken);
-            tenant.Suspend();
+            tenant.Suspend("Test suspension", DateTimeOffset.UtcNow);
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         using var anonymous = Anonymous();

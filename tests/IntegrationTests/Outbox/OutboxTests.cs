@@ -78,14 +78,17 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
     [Fact]
     public async Task Delivery_follows_the_commit_not_the_insert_of_two_interleaved_transactions_of_one_tenant()
     {
-        Guid early;
+        // Two creates of one tenant's customers cannot interleave (the plan counter's row lock queues the second,
+        // ADR 0027): the transaction written first and committed last changes a customer's status instead.
+        var early = await CreateCustomerAsync(TenantA, "Changed first, committed last");
+        await Dispatcher.DispatchAsync(CancellationToken.None);
+        Log.Clear();
         Guid late;
         await using (var first = Fixture.For(TenantA))
         {
             await using var transaction = await first.Db.Database.BeginTransactionAsync();
-            var customer = Customer.Create(TenantA, new CustomerDetails("Inserted first, committed last"), CustomerSource.Direct, null);
-            early = customer.Id;
-            first.Get<IRepository<Customer>>().Add(customer);
+            var customer = await first.Get<IRepository<Customer>>().LoadForChangeAsync(first.Tenant, early, expectedVersion: null, CancellationToken.None);
+            customer.ChangeStatus(CustomerStatus.Churned);
             await first.Get<IUnitOfWork>().SaveChangesAsync(CancellationToken.None); // joins the open transaction: not committed
 
             late = await CreateCustomerAsync(TenantA, "Inserted last, committed first");
@@ -95,7 +98,7 @@ public sealed class OutboxTests(PersistenceFixture fixture) : PersistenceTest(fi
         await Dispatcher.DispatchAsync(CancellationToken.None);
 
         Assert.Equal([late, early], Log.Deliveries.Select(d => d.CustomerId));
-        Assert.Equal([1L, 2L], Log.Deliveries.Select(d => d.Sequence));
+        Assert.Equal([2L, 3L], Log.Deliveries.Select(d => d.Sequence));
     }
 
     [Fact]

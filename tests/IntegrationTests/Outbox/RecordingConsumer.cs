@@ -47,3 +47,13 @@ public sealed class RecordingConsumer(DeliveryLog log, ITenantContext tenant, IR
         log.Deliveries.Enqueue(new(context.MessageId, context.Sequence, integrationEvent.CustomerId, integrationEvent.TenantId, tenant.TenantId));
     }
 }
+
+/// <summary>Records status changes too: the interleaving test needs an event whose change takes no plan counter's lock.</summary>
+public sealed class RecordingStatusConsumer(DeliveryLog log, ITenantContext tenant) : IIntegrationEventConsumer<CustomerStatusChanged>
+{
+    public Task HandleAsync(CustomerStatusChanged integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        log.Deliveries.Enqueue(new(context.MessageId, context.Sequence, integrationEvent.CustomerId, integrationEvent.TenantId, tenant.TenantId));
+        return Task.CompletedTask;
+    }
+}

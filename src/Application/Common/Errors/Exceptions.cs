@@ -27,3 +27,17 @@ public sealed class TenantRequiredException() : Exception("This operation requir
 
 /// <summary>The caller may not do this (only for the caller's own scope of data; foreign data is not found instead).</summary>
 public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>
+/// A create would take the tenant past a limit of its plan (403 <c>plan-limit</c>); nothing was written.
+/// <paramref name="used"/> is the usage before the refused create.
+/// </summary>
+public sealed class PlanLimitExceededException(string resource, string plan, int limit, int used)
+    : Exception($"The {plan} plan allows {limit} {Domain.Plans.PlanResources.Describe(resource)}, and {used} are in use; " +
+                "remove some or move to a larger plan.")
+{
+    public string Resource { get; } = resource;
+    public string Plan { get; } = plan;
+    public int Limit { get; } = limit;
+    public int Used { get; } = used;
+}

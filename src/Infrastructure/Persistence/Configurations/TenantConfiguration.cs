@@ -1,5 +1,6 @@
 using CrmTenancy.Application.Common.Errors;
 using CrmTenancy.Application.Tenants;
+using CrmTenancy.Domain.Plans;
 using CrmTenancy.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -23,6 +24,9 @@ public sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>, IDec
         builder.HasIndex(t => t.TagPrefix).IsUnique().HasDatabaseName(TagPrefixIndex);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.RecordVisibility).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.SuspensionReason).HasMaxLength(Tenant.SuspensionReasonMaxLength);
+        builder.Property(t => t.PlanCode).HasMaxLength(Plan.CodeMaxLength).IsRequired();
+        builder.HasOne<Plan>().WithMany().HasForeignKey(t => t.PlanCode).HasPrincipalKey(p => p.Code).OnDelete(DeleteBehavior.Restrict);
         // The recommendation thresholds are three columns; existing tenants get the defaults in the migration.
         builder.Ignore(t => t.Recommendations);
         // The tenant's outbox counter (Infrastructure/Outbox): not domain state, so a shadow property.

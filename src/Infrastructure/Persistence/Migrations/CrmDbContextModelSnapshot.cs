@@ -1244,6 +1244,55 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("leads", (string)null);
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Plans.Plan", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.HasKey("Code")
+                        .HasName("pk_plans");
+
+                    b.ToTable("plans", (string)null);
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Plans.TenantUsage", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("period");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("integer")
+                        .HasColumnName("used");
+
+                    b.HasKey("TenantId", "Resource", "Period")
+                        .HasName("pk_tenant_usage");
+
+                    b.ToTable("tenant_usage", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Platform.PlatformAccessRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1328,6 +1377,12 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("passwordless_sign_in");
 
+                    b.Property<string>("PlanCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("plan_code");
+
                     b.Property<string>("RecordVisibility")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1345,6 +1400,15 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("suspension_reason");
 
                     b.Property<string>("TagPrefix")
                         .IsRequired()
@@ -1372,6 +1436,9 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_tenants");
+
+                    b.HasIndex("PlanCode")
+                        .HasDatabaseName("ix_tenants_plan_code");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -2893,6 +2960,47 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_leads_companies_tenant_id_company_id");
                 });
 
+            modelBuilder.Entity("CrmTenancy.Domain.Plans.Plan", b =>
+                {
+                    b.OwnsMany("CrmTenancy.Domain.Plans.PlanLimit", "Limits", b1 =>
+                        {
+                            b1.Property<string>("PlanCode")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasColumnName("plan_code");
+
+                            b1.Property<string>("Resource")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasColumnName("resource");
+
+                            b1.Property<int?>("Maximum")
+                                .HasColumnType("integer")
+                                .HasColumnName("maximum");
+
+                            b1.HasKey("PlanCode", "Resource")
+                                .HasName("pk_plan_limits");
+
+                            b1.ToTable("plan_limits", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("PlanCode")
+                                .HasConstraintName("fk_plan_limits_plans_plan_code");
+                        });
+
+                    b.Navigation("Limits");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Plans.TenantUsage", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_usage_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Platform.PlatformAccessRecord", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)
@@ -2901,6 +3009,16 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_platform_access_records_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("CrmTenancy.Domain.Tenants.Tenant", b =>
+                {
+                    b.HasOne("CrmTenancy.Domain.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenants_plans_plan_code");
                 });
 
             modelBuilder.Entity("CrmTenancy.Domain.Users.Invitation", b =>

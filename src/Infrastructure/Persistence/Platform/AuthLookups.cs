@@ -6,6 +6,9 @@ using Npgsql;
 
 namespace CrmTenancy.Infrastructure.Persistence;
 
+/// <summary>A tenant as the sign-in page finds it: its suspension's reason, or none while it is active.</summary>
+public sealed record TenantAtSignIn(Guid Id, string? SuspensionReason);
+
 /// <summary>What the API needs to know, on every request, about the account or client a valid token names.</summary>
 public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordVisibility Visibility);
 
@@ -15,10 +18,6 @@ public sealed record TokenSubjectState(bool Active, string? StampDigest, RecordV
 /// </summary>
 public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connections) : IDisposable
 {
-    /// <summary>The id of the active tenant with this slug, or none.</summary>
-    public Task<Guid?> ActiveTenantBySlugAsync(string slug, CancellationToken cancellationToken) =>
-        ActiveTenantBySlugAsync(slug, codesOnly: false, cancellationToken);
-
     /// <summary>The id of the active tenant with this slug if it lets its people sign in with a one-time code, or none.</summary>
     public Task<Guid?> TenantAllowingSignInCodesAsync(string slug, CancellationToken cancellationToken) =>
         ActiveTenantBySlugAsync(slug, codesOnly: true, cancellationToken);
@@ -30,6 +29,16 @@ public sealed class AuthLookups(DbContexts contexts, DatabaseConnections connect
         return await db.Tenants.AsNoTracking()
             .Where(t => t.Slug == normalised && t.Status == TenantStatus.Active && (!codesOnly || t.PasswordlessSignIn))
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The tenant with this slug, with its suspension's reason when it is suspended; none when no tenant has the slug.</summary>
+    public async Task<TenantAtSignIn?> TenantBySlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        var normalised = Slug.Normalize(slug);
+        await using var db = contexts.Platform();
+        return await db.Tenants.AsNoTracking().Where(t => t.Slug == normalised)
+            .Select(t => new TenantAtSignIn(t.Id, t.Status == TenantStatus.Active ? null : t.SuspensionReason ?? "Suspended."))
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>An active client by client id: a platform client, or one of an active tenant.</summary>

@@ -139,7 +139,7 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         var tokens = await signIn.TokensAsync(member);
         await using (var db = Factory.Database.Owner())
         {
-            (await db.Tenants.SingleAsync(t => t.Id == TenantA.Id)).Suspend();
+            (await db.Tenants.SingleAsync(t => t.Id == TenantA.Id)).Suspend("Test suspension", DateTimeOffset.UtcNow);
             await db.SaveChangesAsync();
         }
 
@@ -153,8 +153,11 @@ public sealed class ExpiryAndDowngradeTests(ApiFactory factory) : AuthorizationS
         }
         using var fresh = new SignIn(Factory);
         using var login = await fresh.PostLoginAsync(fresh.AuthorizeUrl(), member.Organisation, member.Email, member.Password);
-        Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
-        Assert.Equal(AccountEndpoints.SignInFailed, ErrorText(await login.Content.ReadAsStringAsync()));
+        // The right password starts no session: the member reads that the organisation is suspended (its reason is
+        // for administrators, TenantSuspensionTests).
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        Assert.Equal(AccountEndpoints.SuspendedForMembers, ErrorText(await login.Content.ReadAsStringAsync()));
+        Assert.Null(login.Headers.Location);
         // Tenant B carries on.
         Assert.Equal(HttpStatusCode.OK, (await B.GetAsync("/api/customers")).StatusCode);
     }

@@ -91,7 +91,7 @@ public sealed class TenantTests
     {
         var tenant = Tenant.Create("Acme", "acme");
 
-        tenant.Suspend();
+        tenant.Suspend("Test suspension", DateTimeOffset.UtcNow);
 
         Assert.Equal(TenantStatus.Suspended, tenant.Status);
     }
@@ -100,9 +100,9 @@ public sealed class TenantTests
     public void Suspend_of_a_suspended_tenant_is_refused()
     {
         var tenant = Tenant.Create("Acme", "acme");
-        tenant.Suspend();
+        tenant.Suspend("Test suspension", DateTimeOffset.UtcNow);
 
-        var error = Assert.Throws<DomainRuleException>(tenant.Suspend);
+        var error = Assert.Throws<DomainRuleException>(() => tenant.Suspend("Again", DateTimeOffset.UtcNow));
 
         Assert.Equal("tenant-already-suspended", error.Rule);
     }
@@ -111,7 +111,7 @@ public sealed class TenantTests
     public void Reactivate_reactivates_a_suspended_tenant()
     {
         var tenant = Tenant.Create("Acme", "acme");
-        tenant.Suspend();
+        tenant.Suspend("Test suspension", DateTimeOffset.UtcNow);
 
         tenant.Reactivate();
 
