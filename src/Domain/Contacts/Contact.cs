@@ -169,6 +169,13 @@ public sealed class Contact : AggregateRoot, IShareable, IActivitySubject
 
     public void MarkDeleted() => Raise(new ContactDeleted(TenantId, Id));
 
+    /// <summary>
+    /// Erases the person's personal data (a privacy request): names, address, phone, title and company go; the link to
+    /// its customer, its owner and dates stay. Raises no event: an event's timeline entry would keep what was erased.
+    /// </summary>
+    public void Erase() =>
+        (FirstName, LastName, Email, NormalizedEmail, Phone, Title, Company) = (Leads.Lead.ErasedName, "", null, null, null, null, null);
+
     private void Apply(ContactDetails details)
     {
         FirstName = Guard.Required(details.FirstName, NameMaxLength, "firstName");

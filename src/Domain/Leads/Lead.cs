@@ -256,6 +256,21 @@ public sealed class Lead : AggregateRoot, IShareable, IActivitySubject
     public void MarkDeleted() => Raise(new LeadDeleted(TenantId, Id));
 
     /// <summary>The pipeline's stages in order; Lost is not one of them.</summary>
+    /// <summary>
+    /// Erases the person's personal data (a privacy request): names, address, phone, company, interest, notes and tags
+    /// go; the lead's status, source, dates and links stay, so counts and history keep adding up. Raises no event: an
+    /// event's timeline entry would keep what was erased.
+    /// </summary>
+    public void Erase()
+    {
+        (FirstName, LastName, Email, NormalizedEmail, Phone, CompanyName, Interest, Notes, LostReason, Tags) =
+            (ErasedName, "", null, null, null, null, null, null, LostReason is null ? null : ErasedName, []);
+        SearchText = SearchTextOf();
+    }
+
+    /// <summary>What an erased person's first name reads.</summary>
+    public const string ErasedName = "Erased";
+
     private void Reached(LeadStatus stage)
     {
         if (stage != LeadStatus.Lost && stage > FurthestStage)

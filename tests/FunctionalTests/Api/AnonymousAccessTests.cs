@@ -14,6 +14,8 @@ public sealed class AnonymousAccessTests(ApiFactory factory) : ApiTest(factory)
     [
         "POST /api/signup",
         "POST /api/invitations/accept",
+        // A tenant export's download link is its own credential (a sealed, expiring token), as a pre-signed URL is.
+        "GET /api/privacy/exports/download",
         "GET /.well-known/jwks.json",
         "GET /.well-known/openid-configuration",
         "GET /health/live",

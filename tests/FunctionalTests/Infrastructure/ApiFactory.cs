@@ -8,6 +8,7 @@ using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(CrmTenancy.FunctionalTests.Infrastructure.ApiFactory))]
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -52,6 +53,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:SignInPerMinute", "1000000");
         builder.UseSetting("RateLimits:SignUpPerHour", "1000000");
         builder.UseSetting("RateLimits:CapturePerMinute", "1000000");
+        if (Environment.GetEnvironmentVariable("CRM_TEST_LOG") is { Length: > 0 } log)
+            builder.ConfigureLogging(logging => logging.AddProvider(new FileLog(log)));
     }
 
     /// <summary>

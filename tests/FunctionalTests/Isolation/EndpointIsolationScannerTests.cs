@@ -69,6 +69,9 @@ public sealed class EndpointIsolationScannerTests(ApiFactory factory) : ApiTest(
     /// </summary>
     private async Task LeadCapturedAsync(HttpClient client)
     {
+        // A tenant export is asked for without a body (the scanner's creates have one): asked for here, it is listed.
+        using (var export = await client.PostAsync("/api/privacy/exports", null))
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, export.StatusCode);
         Factory.WaitForOutbox();
         using var lead = await client.PostAsJsonAsync("/api/leads", new { firstName = "Late", lastName = "Capture" });
         Assert.True(lead.IsSuccessStatusCode, await lead.Content.ReadAsStringAsync());
