@@ -1,5 +1,6 @@
 using CrmTenancy.Application;
 using CrmTenancy.Application.Abstractions;
+using CrmTenancy.Application.Common;
 using CrmTenancy.Infrastructure;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.WebApi.Auth;
@@ -14,6 +15,8 @@ builder.WebHost.ConfigureKestrel(kestrel => RequestLimits.ApplyTo(kestrel.Limits
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);
+// The web host's own modules (IServiceModule) register themselves, as the other layers' do.
+builder.Services.AddServiceModules(typeof(Program).Assembly);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 

@@ -112,42 +112,91 @@ public sealed class ChangeFeedRecorder<TEvent>(CrmDbContext db, ITenantContext t
 }
 
 /// <summary>
-/// The instance's side of the feed: one connection LISTENs on <see cref="Channel"/> and wakes this instance's
-/// subscribers of the tenant a notification names; they read what is new themselves, so a notification lost while the
-/// connection was down costs only a heartbeat's delay (every subscriber also looks on each heartbeat).
+/// The instance's side of the feed. One connection LISTENs on <see cref="Channel"/>; a notification makes the instance
+/// read its tenant's new events once (as that tenant, under row-level security) into the tenant's window of recent
+/// events, then wakes the tenant's streams, which take what is new for them from the window, filtered in memory. A
+/// stream behind the window (resuming with an old Last-Event-ID, or too slow) reads the table itself until it has caught
+/// up. A notification lost while the connection was down costs a heartbeat's delay: a stream that waited a whole
+/// heartbeat asks for a read of its tenant.
 /// </summary>
-public sealed class ChangeFeedHub(DatabaseConnections connections, ILogger<ChangeFeedHub> logger) : BackgroundService
+public sealed class ChangeFeedHub(DatabaseConnections connections, ITenantJobRunner jobs, ILogger<ChangeFeedHub> logger) : BackgroundService
 {
     public const string Channel = "crm_changes";
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Subscription, bool>> _subscribers = new();
+    /// <summary>How many recent events of a tenant the window keeps.</summary>
+    public const int Window = 2_000;
 
-    /// <summary>How many subscribers this instance serves (the benchmark reads it).</summary>
-    public int Subscribers => _subscribers.Values.Sum(s => s.Count);
+    private readonly ConcurrentDictionary<Guid, TenantFeed> _feeds = new();
+    private readonly Lock _gate = new();
+    private CancellationToken _stopping;
+
+    /// <summary>How many subscribers this instance serves.</summary>
+    public int Subscribers => _feeds.Values.Sum(f => f.Subscribers.Count);
 
     public Subscription Subscribe(Guid tenantId)
     {
-        var subscription = new Subscription(this, tenantId);
-        _subscribers.GetOrAdd(tenantId, _ => new()).TryAdd(subscription, true);
-        return subscription;
+        lock (_gate)
+        {
+            var feed = _feeds.GetOrAdd(tenantId, id => new TenantFeed(id));
+            var subscription = new Subscription(this, feed);
+            feed.Subscribers.TryAdd(subscription, true);
+            return subscription;
+        }
     }
 
     private void Unsubscribe(Subscription subscription)
     {
-        if (_subscribers.TryGetValue(subscription.TenantId, out var set))
-            set.TryRemove(subscription, out _);
+        lock (_gate)
+        {
+            var feed = subscription.Feed;
+            feed.Subscribers.TryRemove(subscription, out _);
+            if (feed.Subscribers.IsEmpty)
+                _feeds.TryRemove(new KeyValuePair<Guid, TenantFeed>(feed.TenantId, feed));
+        }
     }
 
-    private void Wake(Guid tenantId)
+    /// <summary>Reads the tenant's new events into its window (one read at a time; a request during one is folded into the next), then wakes its streams.</summary>
+    internal void Refresh(TenantFeed feed)
     {
-        if (_subscribers.TryGetValue(tenantId, out var set))
-            foreach (var subscription in set.Keys)
+        if (Interlocked.Exchange(ref feed.Requested, 1) == 1)
+            return;
+        _ = Task.Run(async () =>
+        {
+            await feed.Reading.WaitAsync(_stopping);
+            try
+            {
+                Interlocked.Exchange(ref feed.Requested, 0);
+                await jobs.RunAsync(feed.TenantId, async (services, token) =>
+                {
+                    var reader = services.GetRequiredService<ChangeFeedReader>();
+                    if (!feed.Started)
+                        feed.Start(await reader.LatestAsync(token));
+                    List<ChangeEvent> batch;
+                    do
+                    {
+                        batch = await reader.AfterAsync(feed.Cursor, null, null, token);
+                        feed.Append(batch);
+                    }
+                    while (batch.Count == ChangeFeedReader.Batch);
+                }, _stopping);
+            }
+            catch (Exception exception) when (!_stopping.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "The change feed could not read tenant {Tenant}'s new events; its streams read them themselves.", feed.TenantId);
+            }
+            finally
+            {
+                feed.Reading.Release();
+            }
+            foreach (var subscription in feed.Subscribers.Keys)
                 subscription.Wake();
+        }, CancellationToken.None);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -156,14 +205,15 @@ public sealed class ChangeFeedHub(DatabaseConnections connections, ILogger<Chang
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (e.Payload.Split(':') is [var tenant, _] && Guid.TryParseExact(tenant, "N", out var tenantId))
-                        Wake(tenantId);
+                    if (e.Payload.Split(':') is [var tenant, _] && Guid.TryParseExact(tenant, "N", out var tenantId)
+                        && _feeds.TryGetValue(tenantId, out var feed))
+                        Refresh(feed);
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
-                // Whatever was notified while no connection listened: every subscriber looks once.
-                foreach (var tenant in _subscribers.Keys)
-                    Wake(tenant);
+                // Whatever was notified while no connection listened: every tenant with streams is read once.
+                foreach (var feed in _feeds.Values)
+                    Refresh(feed);
                 while (!stoppingToken.IsCancellationRequested)
                     await connection.WaitAsync(stoppingToken);
             }
@@ -179,19 +229,101 @@ public sealed class ChangeFeedHub(DatabaseConnections connections, ILogger<Chang
         }
     }
 
-    /// <summary>One open stream: woken when its tenant has news; disposing it unsubscribes.</summary>
-    public sealed class Subscription(ChangeFeedHub hub, Guid tenantId) : IDisposable
+    /// <summary>
+    /// A tenant's window of recent events on this instance: it holds every event numbered after <c>coveredAfter</c> up to
+    /// <see cref="Cursor"/>, in order; older ones leave it as new ones come.
+    /// </summary>
+    public sealed class TenantFeed(Guid tenantId)
     {
+        private readonly Lock _lock = new();
+        private readonly List<ChangeEvent> _events = [];
+        private long _coveredAfter;
+
+        public Guid TenantId { get; } = tenantId;
+        internal ConcurrentDictionary<Subscription, bool> Subscribers { get; } = new();
+        internal SemaphoreSlim Reading { get; } = new(1, 1);
+        internal int Requested;
+        public bool Started { get; private set; }
+        public long Cursor { get; private set; }
+
+        public void Start(long latest)
+        {
+            lock (_lock)
+            {
+                Cursor = _coveredAfter = latest;
+                Started = true;
+            }
+        }
+
+        public void Append(List<ChangeEvent> batch)
+        {
+            if (batch.Count == 0)
+                return;
+            lock (_lock)
+            {
+                _events.AddRange(batch);
+                Cursor = batch[^1].Sequence;
+                if (_events.Count > Window)
+                {
+                    var drop = _events.Count - Window;
+                    _coveredAfter = _events[drop - 1].Sequence;
+                    _events.RemoveRange(0, drop);
+                }
+            }
+        }
+
+        /// <summary>The events after <paramref name="last"/> that match, or null when the window does not reach back to it.</summary>
+        public List<ChangeEvent>? After(long last, Func<ChangeEvent, bool> matches)
+        {
+            lock (_lock)
+            {
+                if (!Started || last < _coveredAfter)
+                    return null;
+                var found = new List<ChangeEvent>();
+                // Newest last: walk back to the first event after last.
+                var index = _events.Count;
+                while (index > 0 && _events[index - 1].Sequence > last)
+                    index--;
+                for (; index < _events.Count; index++)
+                {
+                    if (matches(_events[index]))
+                        found.Add(_events[index]);
+                }
+                return found;
+            }
+        }
+    }
+
+    /// <summary>One open stream: woken when its tenant's window has news; disposing it unsubscribes.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly ChangeFeedHub _hub;
         private readonly Channel<bool> _signal = System.Threading.Channels.Channel.CreateBounded<bool>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-        public Guid TenantId { get; } = tenantId;
+        internal Subscription(ChangeFeedHub hub, TenantFeed feed)
+        {
+            _hub = hub;
+            Feed = feed;
+        }
+
+        internal TenantFeed Feed { get; }
+
+        public Guid TenantId => Feed.TenantId;
 
         internal void Wake() => _signal.Writer.TryWrite(true);
 
-        /// <summary>Waits until the tenant has news or <paramref name="timeout"/> passes; true when woken.</summary>
+        /// <summary>The tenant's events after <paramref name="last"/> that match, from the window; null when the stream must read them itself.</summary>
+        public List<ChangeEvent>? After(long last, Func<ChangeEvent, bool> matches) => Feed.After(last, matches);
+
+        /// <summary>
+        /// Waits until the tenant has news or <paramref name="timeout"/> passes; true when woken. After a whole timeout
+        /// the tenant's window is read again (a notification may have been lost).
+        /// </summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
+            if (!Feed.Started)
+                _hub.Refresh(Feed);
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timer.CancelAfter(timeout);
             try
@@ -200,11 +332,12 @@ public sealed class ChangeFeedHub(DatabaseConnections connections, ILogger<Chang
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                _hub.Refresh(Feed);
                 return false;
             }
         }
 
-        public void Dispose() => hub.Unsubscribe(this);
+        public void Dispose() => _hub.Unsubscribe(this);
     }
 }
 
@@ -236,15 +369,23 @@ public sealed class ChangeFeedReader(CrmDbContext db, ITenantContext tenant)
     public async Task<long> LatestAsync(CancellationToken cancellationToken) =>
         await db.Set<ChangeEvent>().AsNoTracking().MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
 
+    /// <summary>
+    /// What a subscriber may see and asked for: its types, its company, and under owner-only visibility the events of the
+    /// records it owns, is assigned or that are shared. One expression for the table's reads and the window's (compiled).
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<ChangeEvent, bool>> Filter(IReadOnlyCollection<string>? types, Guid? companyId, Guid? ownerScope)
+    {
+        var anyType = types is not { Count: > 0 };
+        var kinds = types ?? [];
+        var owned = OwnedKinds;
+        return e => (anyType || kinds.Contains(e.RecordType))
+                    && (companyId == null || e.CompanyId == companyId)
+                    && (ownerScope == null || !owned.Contains(e.RecordType) || e.OwnerId == ownerScope || e.AssigneeId == ownerScope || e.Shared);
+    }
+
     public async Task<List<ChangeEvent>> AfterAsync(long last, IReadOnlyCollection<string>? types, Guid? companyId, CancellationToken cancellationToken)
     {
-        var query = db.Set<ChangeEvent>().AsNoTracking().Where(e => e.Sequence > last);
-        if (types is { Count: > 0 })
-            query = query.Where(e => types.Contains(e.RecordType));
-        if (companyId is { } company)
-            query = query.Where(e => e.CompanyId == company);
-        if (tenant.OwnerScope is { } user)
-            query = query.Where(e => !OwnedKinds.Contains(e.RecordType) || e.OwnerId == user || e.AssigneeId == user || e.Shared);
+        var query = db.Set<ChangeEvent>().AsNoTracking().Where(e => e.Sequence > last).Where(Filter(types, companyId, tenant.OwnerScope));
         // Each read opens the connection and gives it back (the request's own was released when the stream started):
         // a stream that lives for hours holds none between reads.
         return await query.OrderBy(e => e.Sequence).Take(Batch).ToListAsync(cancellationToken);

@@ -25,11 +25,18 @@ public sealed class DbContexts(DatabaseConnections connections, TimeProvider clo
         new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.Platform)
             .AddInterceptors(TenantConnectionInterceptor.Instance).Options);
 
+    // The application role outside a request, for reads that check its isolation (the operators' isolation self-test).
+    private readonly DbContextOptions<CrmDbContext> _application =
+        new DbContextOptionsBuilder<CrmDbContext>().UseCrmPostgres(connections.App).AddInterceptors(TenantConnectionInterceptor.Instance).Options;
+
     /// <summary>A context on the platform role: no tenant is resolved, so the Tenant filter must be ignored explicitly.</summary>
     public CrmDbContext Platform() => _platform.CreateDbContext();
 
     /// <summary>A context on the owner role for one tenant (or none), with the same write checks as a request.</summary>
     public CrmDbContext Owner(TenantContext tenant, ICurrentUser actor) => new CrmDbContext(_owner).Bind(tenant, actor);
+
+    /// <summary>A context on the application role bound to one tenant, as a request's is, for work outside a request.</summary>
+    public CrmDbContext Application(TenantContext tenant) => new CrmDbContext(_application).Bind(tenant, SystemActor.Instance);
 }
 
 /// <summary>The caller of work that no person or client started (migrations, seeding).</summary>

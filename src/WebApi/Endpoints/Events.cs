@@ -42,6 +42,7 @@ public sealed class Events : IEndpointGroup
             throw new ValidationException([new ValidationFailure("Last-Event-ID", "Last-Event-ID is the id of an event this stream sent: a whole number.")]);
         var heartbeat = TimeSpan.FromSeconds(configuration.GetValue(HeartbeatSetting, 15));
 
+        var matches = ChangeFeedReader.Filter(kinds, companyId, tenant.OwnerScope).Compile();
         using var subscription = hub.Subscribe(tenant.TenantId);
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -56,7 +57,8 @@ public sealed class Events : IEndpointGroup
                 List<ChangeEvent> batch;
                 do
                 {
-                    batch = await reader.AfterAsync(last, kinds, companyId, cancel);
+                    // From the instance's window of the tenant's recent events, or from the table when the window does not reach back.
+                    batch = subscription.After(last, matches) ?? await reader.AfterAsync(last, kinds, companyId, cancel);
                     foreach (var change in batch)
                     {
                         var data = JsonSerializer.Serialize(new ChangeNotice(change.Sequence, change.Type, change.RecordType, change.RecordId, change.Action,

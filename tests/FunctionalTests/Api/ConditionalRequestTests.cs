@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
+using CrmTenancy.WebApi.SelfTest;
 
 namespace CrmTenancy.FunctionalTests.Api;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
+using CrmTenancy.WebApi.SelfTest;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrmTenancy.FunctionalTests.Api;

@@ -6,6 +6,8 @@ using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -53,6 +55,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:SignInPerMinute", "1000000");
         builder.UseSetting("RateLimits:SignUpPerHour", "1000000");
         builder.UseSetting("RateLimits:CapturePerMinute", "1000000");
+        // The operators' isolation self-test calls this host's pipeline: in memory here, as there is no socket.
+        builder.ConfigureTestServices(services => services.AddSingleton<CrmTenancy.WebApi.SelfTest.ISelfTestTransport>(
+            provider => new TestServerTransport((TestServer)provider.GetRequiredService<IServer>())));
         if (Environment.GetEnvironmentVariable("CRM_TEST_LOG") is { Length: > 0 } log)
             builder.ConfigureLogging(logging => logging.AddProvider(new FileLog(log)));
     }
@@ -290,4 +295,12 @@ public abstract class ApiTest(ApiFactory factory) : IAsyncLifetime
     protected static List<string> Ids(JsonElement list) =>
         (list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items")).EnumerateArray()
         .Select(i => i.GetProperty("id").GetString()!).ToList();
+}
+
+/// <summary>The self-test's way into an in-memory test server: its own handler, at its own base address.</summary>
+public sealed class TestServerTransport(TestServer server) : CrmTenancy.WebApi.SelfTest.ISelfTestTransport
+{
+    public Uri BaseAddress => server.BaseAddress;
+
+    public HttpMessageHandler CreateHandler() => server.CreateHandler();
 }

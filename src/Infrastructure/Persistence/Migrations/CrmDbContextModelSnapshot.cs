@@ -3005,6 +3005,52 @@ namespace CrmTenancy.Infrastructure.Persistence.Migrations
                     b.ToTable("email_platform_events", (string)null);
                 });
 
+            modelBuilder.Entity("CrmTenancy.Infrastructure.Tenancy.IsolationSelfTestRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Checks")
+                        .HasColumnType("integer")
+                        .HasColumnName("checks");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator");
+
+                    b.Property<bool?>("Passed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("passed");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_isolation_self_tests");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_isolation_self_tests_started_at");
+
+                    b.ToTable("isolation_self_tests", (string)null);
+                });
+
             modelBuilder.Entity("CrmTenancy.Domain.Activities.Activity", b =>
                 {
                     b.HasOne("CrmTenancy.Domain.Tenants.Tenant", null)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace CrmTenancy.FunctionalTests.Infrastructure;
+namespace CrmTenancy.WebApi.SelfTest;
 
 /// <summary>
 /// Builds requests from the OpenAPI document: URLs with a tenant's ids in their path parameters, and bodies from the

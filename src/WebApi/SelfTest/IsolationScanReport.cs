@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CrmTenancy.FunctionalTests.Infrastructure;
+namespace CrmTenancy.WebApi.SelfTest;
 
 /// <summary>One isolation failure the scanner found, with the operation as the OpenAPI document names it.</summary>
 public sealed record IsolationViolation(string Method, string Path, string Check, string Expected, string Actual)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CrmTenancy.Application.Abstractions;
 
-namespace CrmTenancy.FunctionalTests.Infrastructure;
+namespace CrmTenancy.WebApi.SelfTest;
 
 public sealed record ApiParameter(string Name, string In, JsonElement Schema);
 

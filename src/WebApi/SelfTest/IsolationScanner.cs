@@ -9,7 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace CrmTenancy.FunctionalTests.Infrastructure;
+namespace CrmTenancy.WebApi.SelfTest;
 
 /// <summary>A tenant's client and the rows the scanner created for it through the API.</summary>
 public sealed class ScanTenant(string label, HttpClient client, string marker)

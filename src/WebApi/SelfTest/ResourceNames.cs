@@ -4,7 +4,7 @@ using CrmTenancy.Infrastructure.Persistence;
 using CrmTenancy.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
-namespace CrmTenancy.FunctionalTests.Infrastructure;
+namespace CrmTenancy.WebApi.SelfTest;
 
 /// <summary>Which resource an id names: by its name (customerId → customers) or, for user references, by the model.</summary>
 public static class ResourceNames
