@@ -7,11 +7,14 @@ public enum ExportState
     Pending,
     Ready,
     Failed,
+    /// <summary>Past <see cref="TenantExport.ExpiresAt"/>: the archive was deleted; the record of the export stays.</summary>
+    Expired,
 }
 
 /// <summary>
 /// A tenant administrator's request for the whole tenant's data: produced in the background as a zip of one NDJSON file
-/// per table, kept until <see cref="ExpiresAt"/>, and downloaded through a link that is valid for a limited time.
+/// per table, kept until <see cref="ExpiresAt"/> (then the archive is deleted and the export is <see cref="ExportState.Expired"/>),
+/// and downloaded through a link that is valid for a limited time.
 /// </summary>
 public sealed class TenantExport : AggregateRoot, ITenantOwned
 {

@@ -8,8 +8,11 @@ using CrmTenancy.Application.Privacy;
 using CrmTenancy.Domain.Privacy;
 using CrmTenancy.Infrastructure.Identity;
 using CrmTenancy.Infrastructure.Persistence;
+using CrmTenancy.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -162,6 +165,52 @@ public sealed class ExportArchives(CrmDbContext db) : IExportArchives
     }
 }
 
+/// <summary>
+/// Deletes the archives of exports past their expiry, every <see cref="IntervalSetting"/> minutes: the platform role finds
+/// the tenants that have one (it reads only the tenant, state and expiry of exports), and each tenant's archives are
+/// deleted in a job of that tenant, under row-level security; the export's record stays, as expired.
+/// </summary>
+public sealed class ExportRetentionService(DbContexts contexts, ITenantJobRunner jobs, IConfiguration configuration, TimeProvider clock,
+    ILogger<ExportRetentionService> logger)
+    : PeriodicService(clock, logger, "Deleting expired export archives", TimeSpan.FromMinutes(configuration.GetValue(IntervalSetting, 60.0)))
+{
+    /// <summary>Minutes between passes; 0 turns the background passes off.</summary>
+    public const string IntervalSetting = "Privacy:ExportPurgeMinutes";
+
+    private const string Expire = """
+        UPDATE tenant_exports SET content = NULL, state = 'Expired', version = version + 1, updated_at = {0}, updated_by = 'job'
+        WHERE state = 'Ready' AND expires_at <= {0}
+        """;
+
+    /// <summary>One pass: returns how many archives were deleted.</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var now = Clock.GetUtcNow();
+        List<Guid> tenants;
+        await using (var platform = contexts.Platform())
+        {
+            tenants = await platform.Database.SqlQueryRaw<Guid>(
+                "SELECT DISTINCT tenant_id AS \"Value\" FROM tenant_exports WHERE state = 'Ready' AND expires_at <= {0}", now).ToListAsync(cancellationToken);
+        }
+        var deleted = 0;
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                deleted += await jobs.RunAsync(tenant, (services, token) =>
+                    services.GetRequiredService<CrmDbContext>().Database.ExecuteSqlRawAsync(Expire, [now], token), cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Deleting the expired export archives of tenant {Tenant} failed; the next pass tries again", tenant);
+            }
+        }
+        return deleted;
+    }
+
+    protected override Task<int> RunOnceAsync(CancellationToken cancellationToken) => PurgeAsync(cancellationToken);
+}
+
 public sealed class PrivacyServices : IServiceModule
 {
     public void Register(IServiceCollection services)
@@ -169,5 +218,7 @@ public sealed class PrivacyServices : IServiceModule
         services.AddScoped<IPersonalData, PersonalData>();
         services.AddScoped<IExportArchives, ExportArchives>();
         services.AddSingleton<IExportLinks, ExportLinks>();
+        services.AddSingleton<ExportRetentionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<ExportRetentionService>());
     }
 }

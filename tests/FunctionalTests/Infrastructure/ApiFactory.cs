@@ -43,6 +43,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:SeedDemoData", "false");
         // Folded by the tests that need it: a pass in the background could meet the reset's TRUNCATE of its tables.
         builder.UseSetting(CrmTenancy.Infrastructure.Analytics.DashboardTallyService.IntervalSetting, "0");
+        builder.UseSetting(CrmTenancy.Infrastructure.Privacy.ExportRetentionService.IntervalSetting, "0");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         // The workflow runner's passes are the tests' to run (WorkflowTests), and its webhooks call loopback.
         builder.UseSetting(CrmTenancy.Infrastructure.Automation.WorkflowRunnerService.PollSetting, "0");

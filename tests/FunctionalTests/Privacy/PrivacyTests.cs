@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using CrmTenancy.Domain.Users;
 using CrmTenancy.FunctionalTests.Infrastructure;
 
@@ -119,6 +120,63 @@ public sealed class PrivacyTests(ApiFactory factory) : ApiTest(factory)
         foreach (var foreign in new[] { TenantB.Id.ToString(), customerB, contactB, MarkerB, "bravo@b.example", "bravo.lead@b.example" })
             Assert.DoesNotContain(foreign, all, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("password_hash", all);
+    }
+
+    [Fact]
+    public async Task An_archive_past_its_day_is_deleted_and_its_export_reads_as_expired_while_others_are_kept()
+    {
+        var (_, adminA) = await UserAsync(TenantA, "admin@a.example", UserRole.TenantAdmin);
+        var (_, adminB) = await UserAsync(TenantB, "admin@b.example", UserRole.TenantAdmin);
+        using var disposeA = adminA;
+        using var disposeB = adminB;
+        var expiring = await ReadyExportAsync(adminA);
+        var kept = await ReadyExportAsync(adminB);
+        // A's archive is a day old now; B's is not.
+        await using (var connection = new Npgsql.NpgsqlConnection(Factory.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var age = new Npgsql.NpgsqlCommand("UPDATE tenant_exports SET expires_at = now() - interval '1 minute' WHERE id = $1", connection)
+            {
+                Parameters = { new Npgsql.NpgsqlParameter<Guid> { TypedValue = Guid.Parse(expiring) } },
+            };
+            Assert.Equal(1, await age.ExecuteNonQueryAsync());
+        }
+
+        var retention = Factory.Services.GetRequiredService<CrmTenancy.Infrastructure.Privacy.ExportRetentionService>();
+        Assert.Equal(1, await retention.PurgeAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await retention.PurgeAsync(TestContext.Current.CancellationToken));
+
+        var expired = await Json(await adminA.GetAsync($"/api/privacy/exports/{expiring}"));
+        Assert.Equal("expired", expired.GetProperty("state").GetString());
+        using (var link = await adminA.PostAsync($"/api/privacy/exports/{expiring}/download-link", null))
+            await AssertProblemAsync(link, HttpStatusCode.Conflict, "export-not-ready");
+        Assert.Equal(1, await ArchivesAsync());
+        Assert.Equal("ready", (await Json(await adminB.GetAsync($"/api/privacy/exports/{kept}"))).GetProperty("state").GetString());
+        using (var link = await adminB.PostAsync($"/api/privacy/exports/{kept}/download-link", null))
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+    }
+
+    /// <summary>An export asked for and produced: its id once it is ready.</summary>
+    private static async Task<string> ReadyExportAsync(HttpClient admin)
+    {
+        using var requested = await admin.PostAsync("/api/privacy/exports", null);
+        var id = (await Json(requested)).GetProperty("id").GetString()!;
+        for (var wait = 0; wait < 120; wait++)
+        {
+            if ((await Json(await admin.GetAsync($"/api/privacy/exports/{id}"))).GetProperty("state").GetString() == "ready")
+                return id;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Export {id} was not ready after 30 s.");
+    }
+
+    /// <summary>How many archives the database holds, over every tenant.</summary>
+    private async Task<long> ArchivesAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Factory.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM tenant_exports WHERE content IS NOT NULL", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]

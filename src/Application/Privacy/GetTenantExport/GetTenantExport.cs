@@ -46,8 +46,8 @@ public sealed class CreateDownloadLinkHandler(IReadRepository<TenantExport> expo
             throw new PreconditionFailedException("export");
         var now = clock.GetUtcNow();
         if (!export.IsDownloadable(now))
-            throw new ConflictException("export-not-ready", export.State == ExportState.Ready
-                ? "The export has expired; request a new one."
+            throw new ConflictException("export-not-ready", export.State is ExportState.Ready or ExportState.Expired
+                ? "The export has expired and its archive was deleted; request a new one."
                 : $"The export is {export.State.ToString().ToLowerInvariant()}; a link is given once it is ready.");
         var until = now + DownloadLinkDto.Lifetime < export.ExpiresAt!.Value ? now + DownloadLinkDto.Lifetime : export.ExpiresAt.Value;
         return new DownloadLinkDto(links.DownloadPath(export.TenantId, export.Id, until), until);
